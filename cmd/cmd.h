@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/* The command layer: argument parsing, printing, exit codes. */
+#ifndef IMGTOOL_CMD_H
+#define IMGTOOL_CMD_H
+
+#include <argp.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "../src/img.h"
+
+#define IMGTOOL_VERSION "0.1.0"
+
+enum {
+	CMD_WRITES = 1 << 0,	/* may modify an image */
+	CMD_JSON = 1 << 1,	/* has --output=json */
+};
+
+struct cmd {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+	unsigned int flags;
+};
+
+/* Sorted by name; exact-name lookup only. */
+extern const struct cmd cmd_table[];
+extern const size_t cmd_count;
+const struct cmd *cmd_find(const char *name);
+
+/* Options shared by several commands, filled by the argp children. */
+struct common_opts {
+	const char *fmt;
+	bool json;
+	bool quiet;
+	bool force_share;
+	bool exit_now;		/* --help or --version was handled */
+};
+
+extern const struct argp common_fmt_argp;	/* -f */
+extern const struct argp common_output_argp;	/* --output */
+extern const struct argp common_quiet_argp;	/* -q */
+extern const struct argp common_share_argp;	/* -U */
+extern const struct argp common_help_argp;	/* --help, --usage */
+
+/* Where argp writes its errors during cmd_parse (captured, then trimmed). */
+extern FILE *cmd_argp_errs;
+/* Call from a subcommand parser's ARGP_KEY_INIT: wires errors and children. */
+void cmd_argp_init(struct argp_state *state, struct common_opts *common);
+
+/*
+ * Run argp for a subcommand.  Usage errors print one line and return 1;
+ * --help prints and sets common->exit_now.  Returns 0 to go on.
+ */
+int cmd_parse(const struct argp *argp, const char *cmdname, int argc,
+	      char **argv, void *input, struct common_opts *common);
+
+/* Print "imgtool: message" on stderr. */
+void cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cmd_print_err(const struct img_err *err);
+void cmd_print_warnings(const struct img *img);
+
+int cmd_create(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+
+#endif

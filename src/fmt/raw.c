@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/* raw: the file is the disk. */
+#include <errno.h>
+#include <string.h>
+
+#include "../driver.h"
+
+static int raw_open(struct img *img, unsigned int flags, struct img_err *err)
+{
+	(void)flags;
+	return io_size(img->file, &img->virtual_size, err);
+}
+
+static void raw_close(struct img *img)
+{
+	(void)img;
+}
+
+static int raw_probe(const uint8_t *buf, size_t len)
+{
+	(void)buf;
+	(void)len;
+	return 1;	/* anything is raw, as a last resort */
+}
+
+static const struct opt_desc raw_create_opts[] = {
+	{ "size", OPT_SIZE, "Virtual disk size", NULL },
+	{ "preallocation", OPT_STRING,
+	  "Preallocation mode (allowed values: off, falloc, full)", NULL },
+	{ NULL, OPT_STRING, NULL, NULL },
+};
+
+static int raw_create_check(const char *filename, struct opt_set *opts,
+			    struct img_err *err)
+{
+	const char *p = opts_str(opts, "preallocation");
+
+	if (p && strcmp(p, "off") && strcmp(p, "falloc") && strcmp(p, "full"))
+		return img_err_set(err, EINVAL,
+				   "'%s': unsupported preallocation mode '%s' for raw (expected off, falloc or full)",
+				   filename, p);
+	return 0;
+}
+
+static int raw_create(struct io *file, const char *filename,
+		      struct opt_set *opts, struct img_err *err)
+{
+	const char *p = opts_str(opts, "preallocation");
+	uint64_t size = (opts_num(opts, "size", 0) + 511) & ~511ULL;
+	int ret;
+
+	(void)filename;
+	if (p && !strcmp(p, "full"))
+		return io_write_zeroes(file, 0, size, err);
+	ret = io_truncate(file, size, err);
+	if (ret == 0 && p && !strcmp(p, "falloc") && size) {
+		ret = io_allocate(file, 0, size, err);
+		if (ret == -ENOTSUP)
+			ret = img_err_set(err, ENOTSUP,
+					  "'%s': preallocation=falloc is not supported by this file system",
+					  filename);
+	}
+	return ret;
+}
+
+const struct driver raw_driver = {
+	.name = "raw",
+	.probe = raw_probe,
+	.open = raw_open,
+	.close = raw_close,
+	.create_check = raw_create_check,
+	.create = raw_create,
+	.create_opts = raw_create_opts,
+};

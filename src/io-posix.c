@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "io.h"
+
+struct io_posix {
+	struct io io;
+	int fd;
+};
+
+static struct io_posix *to_posix(struct io *io)
+{
+	return (struct io_posix *)io;
+}
+
+static int posix_pread(struct io *io, void *buf, size_t len, uint64_t off,
+		       size_t *got, struct img_err *err)
+{
+	struct io_posix *p = to_posix(io);
+	size_t done = 0;
+
+	if (off > (uint64_t)INT64_MAX || len > (uint64_t)INT64_MAX - off)
+		return img_err_set(err, EINVAL,
+				   "'%s': read at offset %" PRIu64 " out of range",
+				   io->name, off);
+	while (done < len) {
+		ssize_t n = pread(p->fd, (uint8_t *)buf + done, len - done,
+				  (off_t)(off + done));
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return img_err_errno(err, errno,
+					     "'%s': read at offset %" PRIu64,
+					     io->name, off + done);
+		}
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	*got = done;
+	return 0;
+}
+
+static int posix_pwrite(struct io *io, const void *buf, size_t len,
+			uint64_t off, struct img_err *err)
+{
+	struct io_posix *p = to_posix(io);
+	size_t done = 0;
+
+	if (off > (uint64_t)INT64_MAX || len > (uint64_t)INT64_MAX - off)
+		return img_err_set(err, EINVAL,
+				   "'%s': write at offset %" PRIu64 " out of range",
+				   io->name, off);
+	while (done < len) {
+		ssize_t n = pwrite(p->fd, (const uint8_t *)buf + done,
+				   len - done, (off_t)(off + done));
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return img_err_errno(err, errno,
+					     "'%s': write at offset %" PRIu64,
+					     io->name, off + done);
+		}
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+static int posix_size(struct io *io, uint64_t *size, struct img_err *err)
+{
+	struct stat st;
+	off_t end;
+
+	if (fstat(to_posix(io)->fd, &st) < 0)
+		return img_err_errno(err, errno, "'%s': stat", io->name);
+	if (S_ISBLK(st.st_mode)) {
+		end = lseek(to_posix(io)->fd, 0, SEEK_END);
+		if (end < 0)
+			return img_err_errno(err, errno, "'%s': seek",
+					     io->name);
+		*size = (uint64_t)end;
+		return 0;
+	}
+	*size = (uint64_t)st.st_size;
+	return 0;
+}
+
+static int posix_truncate(struct io *io, uint64_t size, struct img_err *err)
+{
+	if (size > (uint64_t)INT64_MAX)
+		return img_err_set(err, EFBIG, "'%s': size too large",
+				   io->name);
+	if (ftruncate(to_posix(io)->fd, (off_t)size) < 0)
+		return img_err_errno(err, errno, "'%s': truncate", io->name);
+	return 0;
+}
+
+static int posix_flush(struct io *io, struct img_err *err)
+{
+	if (fdatasync(to_posix(io)->fd) < 0 && errno != EINVAL)
+		return img_err_errno(err, errno, "'%s': flush", io->name);
+	return 0;
+}
+
+static int posix_allocate(struct io *io, uint64_t off, uint64_t len,
+			  struct img_err *err)
+{
+	int ret;
+
+	ret = posix_fallocate(to_posix(io)->fd, (off_t)off, (off_t)len);
+	if (ret == EOPNOTSUPP || ret == EINVAL)
+		return -ENOTSUP;
+	if (ret)
+		return img_err_errno(err, ret, "'%s': preallocate", io->name);
+	return 0;
+}
+
+static int64_t posix_allocated_size(struct io *io)
+{
+	struct stat st;
+
+	if (fstat(to_posix(io)->fd, &st) < 0)
+		return -1;
+	return (int64_t)st.st_blocks * 512;
+}
+
+static bool posix_same_file(struct io *a, struct io *b)
+{
+	struct stat sa, sb;
+
+	if (fstat(to_posix(a)->fd, &sa) < 0 || fstat(to_posix(b)->fd, &sb) < 0)
+		return false;
+	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+static void posix_close(struct io *io)
+{
+	close(to_posix(io)->fd);
+	free(io->name);
+	free(io);
+}
+
+static const struct io_ops posix_ops = {
+	.pread = posix_pread,
+	.pwrite = posix_pwrite,
+	.size = posix_size,
+	.truncate = posix_truncate,
+	.flush = posix_flush,
+	.allocate = posix_allocate,
+	.allocated_size = posix_allocated_size,
+	.same_file = posix_same_file,
+	.close = posix_close,
+};
+
+int io_posix_open(const char *path, unsigned int flags, struct io **out,
+		  struct img_err *err)
+{
+	struct io_posix *p;
+	int oflags = O_CLOEXEC;
+	struct stat st;
+	int fd;
+
+	oflags |= (flags & (IO_RDWR | IO_CREATE | IO_TRUNCATE)) ?
+		  O_RDWR : O_RDONLY;
+	if (flags & IO_CREATE)
+		oflags |= O_CREAT | O_EXCL;
+	if (flags & IO_TRUNCATE)
+		oflags |= O_CREAT | O_TRUNC;
+	fd = open(path, oflags, 0644);
+	if (fd < 0)
+		return img_err_errno(err, errno, "could not open '%s'", path);
+	if (fstat(fd, &st) < 0 || S_ISDIR(st.st_mode)) {
+		close(fd);
+		return img_err_set(err, EISDIR,
+				   "could not open '%s': is a directory", path);
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p || !(p->io.name = strdup(path))) {
+		free(p);
+		close(fd);
+		return img_err_set(err, ENOMEM, "out of memory");
+	}
+	p->io.ops = &posix_ops;
+	p->io.writable = oflags & O_RDWR;
+	p->fd = fd;
+	*out = &p->io;
+	return 0;
+}
