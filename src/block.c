@@ -50,8 +50,8 @@ void img_close(struct img *img)
 	}
 }
 
-static int open_one(const char *filename, const char *fmt,
-		    unsigned int flags, struct img **out, struct img_err *err)
+static int open_on(struct io *file, const char *filename, const char *fmt,
+		   unsigned int flags, struct img **out, struct img_err *err)
 {
 	const struct driver *drv = NULL;
 	struct img *img;
@@ -59,20 +59,20 @@ static int open_one(const char *filename, const char *fmt,
 
 	if (fmt) {
 		drv = img_driver_find(fmt);
-		if (!drv)
+		if (!drv) {
+			io_close(file);
 			return img_err_set(err, EINVAL,
 					   "unknown format '%s' (supported: qcow2, qed, raw)",
 					   fmt);
+		}
 	}
 	img = calloc(1, sizeof(*img));
 	if (!img || !(img->filename = strdup(filename))) {
 		free(img);
+		io_close(file);
 		return img_err_set(err, ENOMEM, "out of memory");
 	}
-	ret = io_posix_open(filename, (flags & IMG_OPEN_RDWR) ? IO_RDWR : 0,
-			    &img->file, err);
-	if (ret < 0)
-		goto fail;
+	img->file = file;
 	if (!drv) {
 		drv = img_probe(img->file, filename, err);
 		if (!drv) {
@@ -91,6 +91,28 @@ static int open_one(const char *filename, const char *fmt,
 fail:
 	img_free(img);
 	return ret;
+}
+
+int img_open_io(struct io *file, const char *name, const char *fmt,
+		unsigned int flags, struct img **out, struct img_err *err)
+{
+	return open_on(file, name, fmt,
+		       flags & ~(unsigned int)(IMG_OPEN_BACKING |
+					       IMG_OPEN_DATA_FILE),
+		       out, err);
+}
+
+static int open_one(const char *filename, const char *fmt,
+		    unsigned int flags, struct img **out, struct img_err *err)
+{
+	struct io *file = NULL;
+	int ret;
+
+	ret = io_posix_open(filename, (flags & IMG_OPEN_RDWR) ? IO_RDWR : 0,
+			    &file, err);
+	if (ret < 0)
+		return ret;
+	return open_on(file, filename, fmt, flags, out, err);
 }
 
 /* Open the backing chain below top, refusing loops and runaway depth. */

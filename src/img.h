@@ -78,6 +78,13 @@ struct img_info {
 /* fmt NULL probes.  With IMG_OPEN_BACKING the chain is opened too. */
 int img_open(const char *filename, const char *fmt, unsigned int flags,
 	     struct img **out, struct img_err *err);
+/*
+ * Open an image on an already open file (the image takes ownership of
+ * file, also on failure).  No backing chain, no data file: used by unit
+ * tests and fuzz targets on memory files.
+ */
+int img_open_io(struct io *file, const char *name, const char *fmt,
+		unsigned int flags, struct img **out, struct img_err *err);
 void img_close(struct img *img);
 
 int img_info(struct img *img, struct img_info *info, struct img_err *err);
