@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 
@@ -74,13 +75,15 @@ static error_t output_parser(int key, char *arg, struct argp_state *state)
 {
 	if (key != OPT_OUTPUT)
 		return ARGP_ERR_UNKNOWN;
-	if (!strcmp(arg, "json"))
+	if (!strcmp(arg, "json")) {
 		common_of(state)->json = true;
-	else if (!strcmp(arg, "human"))
+	} else if (!strcmp(arg, "human")) {
 		common_of(state)->json = false;
-	else
+	} else {
 		argp_error(state, "--output must be 'human' or 'json', not '%s'",
 			   arg);
+		return EINVAL;
+	}
 	return 0;
 }
 
@@ -159,44 +162,53 @@ const struct argp common_help_argp = {
 	help_options, help_parser, 0, 0, 0, 0, 0
 };
 
+/*
+ * argp and getopt print their complaints (two lines, with "Try ...") on
+ * stderr.  Capture them and print the first line only, as
+ * "imgtool: CMD: message (see 'imgtool CMD --help')".
+ */
 int cmd_parse(const struct argp *argp, const char *cmdname, int argc,
 	      char **argv, void *input, struct common_opts *common)
 {
-	char progname[64];
-	char *captured = NULL;
-	size_t captured_len = 0;
-	FILE *errs;
+	char progname[64], msg[512] = "";
+	FILE *cap;
+	int saved;
 	error_t ret;
 	int idx;
-	(void)common;
 
 	snprintf(progname, sizeof(progname), "imgtool %s", cmdname);
 	argv[0] = progname;
-	errs = open_memstream(&captured, &captured_len);
-	if (!errs) {
-		cmd_error("out of memory");
-		return 1;
-	}
-	cmd_argp_errs = errs;
+	cap = tmpfile();
+	fflush(stderr);
+	saved = cap ? dup(STDERR_FILENO) : -1;
+	if (saved >= 0)
+		dup2(fileno(cap), STDERR_FILENO);
+	cmd_argp_errs = stderr;
 	ret = argp_parse(argp, argc, argv, ARGP_NO_EXIT | ARGP_NO_HELP, &idx,
 			 input);
 	cmd_argp_errs = NULL;
-	fclose(errs);
+	fflush(stderr);
+	if (saved >= 0) {
+		dup2(saved, STDERR_FILENO);
+		close(saved);
+		rewind(cap);
+		if (!fgets(msg, sizeof(msg), cap))
+			msg[0] = '\0';
+	}
+	if (cap)
+		fclose(cap);
 	if (ret && !common->exit_now) {
-		char *nl = captured ? strchr(captured, '\n') : NULL;
+		const char *m = msg;
+		size_t n = strlen(progname);
 
-		if (nl)
-			*nl = '\0';
-		fflush(stdout);
-		if (captured && captured[0])
-			fprintf(stderr, "%s (see 'imgtool %s --help')\n",
-				captured, cmdname);
-		else
-			fprintf(stderr, "imgtool %s: invalid arguments (see 'imgtool %s --help')\n",
-				cmdname, cmdname);
-		free(captured);
+		msg[strcspn(msg, "\n")] = '\0';
+		if (!strncmp(m, progname, n) && !strncmp(m + n, ": ", 2))
+			m += n + 2;
+		if (!*m)
+			m = "invalid arguments";
+		cmd_error("%s: %s (see 'imgtool %s --help')", cmdname, m,
+			  cmdname);
 		return 1;
 	}
-	free(captured);
 	return 0;
 }

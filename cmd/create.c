@@ -61,17 +61,21 @@ static error_t create_parser(int key, char *arg, struct argp_state *state)
 		a->unsafe = true;
 		return 0;
 	case ARGP_KEY_ARG:
-		if (state->arg_num == 0)
+		if (state->arg_num == 0) {
 			a->file = arg;
-		else if (state->arg_num == 1)
+		} else if (state->arg_num == 1) {
 			a->size = arg;
-		else
+		} else {
 			argp_error(state, "too many arguments");
+			return EINVAL;
+		}
 		return 0;
 	case ARGP_KEY_END:
 		if (!a->file && !a->common.exit_now &&
-		    !(a->options && opts_is_help(a->options)))
-			argp_error(state, "expecting a filename");
+		    !(a->options && opts_is_help(a->options))) {
+			argp_error(state, "expecting a file name");
+			return EINVAL;
+		}
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;

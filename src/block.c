@@ -108,6 +108,10 @@ static int open_one(const char *filename, const char *fmt,
 	struct io *file = NULL;
 	int ret;
 
+	if (fmt && !img_driver_find(fmt))
+		return img_err_set(err, EINVAL,
+				   "unknown format '%s' (supported: qcow2, qed, raw)",
+				   fmt);
 	ret = io_posix_open(filename, (flags & IMG_OPEN_RDWR) ? IO_RDWR : 0,
 			    &file, err);
 	if (ret < 0)

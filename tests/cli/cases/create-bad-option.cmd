@@ -1,0 +1,1 @@
+$IMGTOOL create --bogus x.img 1M; rc=$?; ls; exit $rc

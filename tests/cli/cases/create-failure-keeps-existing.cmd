@@ -1,0 +1,1 @@
+echo keep > x.img; $IMGTOOL create -f qcow2 -o cluster_size=1000 x.img 1M; cat x.img

@@ -1,0 +1,1 @@
+$IMGTOOL create -f qcow2 x.img 9E; rc=$?; ls; exit $rc

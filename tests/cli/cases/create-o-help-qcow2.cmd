@@ -1,0 +1,1 @@
+$IMGTOOL create -f qcow2 -o help

@@ -1,0 +1,1 @@
+$IMGTOOL create -f qed -o help

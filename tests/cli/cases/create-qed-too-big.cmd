@@ -1,0 +1,1 @@
+$IMGTOOL create -f qed x.img 100T; rc=$?; ls; exit $rc

@@ -1,0 +1,1 @@
+$IMGTOOL create -q -f qcow2 x.img 1M; rc=$?; ls; exit $rc

@@ -1,0 +1,1 @@
+$IMGTOOL create -f qcow2 x.img 1M extra; rc=$?; ls; exit $rc

@@ -1,0 +1,1 @@
+$IMGTOOL create -f vmdk x.img 1M; rc=$?; ls; exit $rc

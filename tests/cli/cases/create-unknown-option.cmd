@@ -1,0 +1,1 @@
+$IMGTOOL create -f qcow2 -o foo=1 x.img 1M; rc=$?; ls; exit $rc

@@ -1,0 +1,1 @@
+$IMGTOOL info --output=xml x.img

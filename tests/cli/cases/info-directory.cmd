@@ -1,0 +1,1 @@
+mkdir d; $IMGTOOL info d

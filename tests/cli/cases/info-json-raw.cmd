@@ -1,0 +1,1 @@
+printf abc > x.raw; $IMGTOOL info --output=json x.raw | grep -v actual-size

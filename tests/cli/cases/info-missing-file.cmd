@@ -1,0 +1,1 @@
+$IMGTOOL info nothere.qcow2

@@ -1,0 +1,1 @@
+$IMGTOOL info -f vmdk x.img

@@ -1,0 +1,1 @@
+$IMGTOOL inf x.qcow2

@@ -1,0 +1,1 @@
+$IMGTOOL INFO x.qcow2
