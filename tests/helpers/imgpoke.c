@@ -133,6 +133,8 @@ static void die(const char *fmt, ...)
 	exit(1);
 }
 
+static void usage(void) __attribute__((noreturn));
+
 static void usage(void)
 {
 	die("usage: imgpoke FILE dump | set FIELD VALUE | setbit|clearbit KIND BIT | poke OFFSET HEXBYTES | peek OFFSET LENGTH | be64|be32|be16|le64|le32 OFFSET VALUE | ext");
@@ -493,50 +495,86 @@ static int cmd_ext(struct io *io)
 	return 0;
 }
 
+/* Thin adapters so every command fits one table row. */
+static int do_dump(struct io *io, char **a)
+{
+	(void)a;
+	return cmd_dump(io);
+}
+
+static int do_ext(struct io *io, char **a)
+{
+	(void)a;
+	return cmd_ext(io);
+}
+
+static int do_set(struct io *io, char **a)
+{
+	return cmd_set(io, a[0], a[1]);
+}
+
+static int do_setbit(struct io *io, char **a)
+{
+	return cmd_bit(io, a[0], a[1], true);
+}
+
+static int do_clearbit(struct io *io, char **a)
+{
+	return cmd_bit(io, a[0], a[1], false);
+}
+
+static int do_poke(struct io *io, char **a)
+{
+	return cmd_poke(io, a[0], a[1]);
+}
+
+static int do_peek(struct io *io, char **a)
+{
+	return cmd_peek(io, a[0], a[1]);
+}
+
+static int do_int(struct io *io, char **a)
+{
+	return cmd_int(io, a[-1], a[0], a[1]);
+}
+
+/* Sorted by name. */
+static const struct poke_cmd {
+	const char *name;
+	int nargs;
+	bool writes;
+	int (*fn)(struct io *io, char **args);
+} cmds[] = {
+	{ "be16", 2, true, do_int },
+	{ "be32", 2, true, do_int },
+	{ "be64", 2, true, do_int },
+	{ "clearbit", 2, true, do_clearbit },
+	{ "dump", 0, false, do_dump },
+	{ "ext", 0, false, do_ext },
+	{ "le16", 2, true, do_int },
+	{ "le32", 2, true, do_int },
+	{ "le64", 2, true, do_int },
+	{ "peek", 2, false, do_peek },
+	{ "poke", 2, true, do_poke },
+	{ "set", 2, true, do_set },
+	{ "setbit", 2, true, do_setbit },
+};
+
 int main(int argc, char **argv)
 {
-	const char *cmd;
+	const struct poke_cmd *c = NULL;
 	struct io *io;
-	bool rw;
 	int ret;
 
 	if (argc < 3)
 		usage();
-	cmd = argv[2];
-	rw = strcmp(cmd, "dump") && strcmp(cmd, "ext") && strcmp(cmd, "peek");
-	if (!strcmp(cmd, "dump") || !strcmp(cmd, "ext")) {
-		if (argc != 3)
-			usage();
-	} else if (!strcmp(cmd, "set") || !strcmp(cmd, "setbit") ||
-		   !strcmp(cmd, "clearbit") || !strcmp(cmd, "poke") ||
-		   !strcmp(cmd, "peek")) {
-		if (argc != 5)
-			usage();
-	} else if (strlen(cmd) == 4 &&
-		   (!strncmp(cmd, "be", 2) || !strncmp(cmd, "le", 2))) {
-		if (argc != 5)
-			usage();
-	} else {
+	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++)
+		if (!strcmp(cmds[i].name, argv[2]))
+			c = &cmds[i];
+	if (!c || argc != 3 + c->nargs)
 		usage();
-	}
-
-	io = open_file(argv[1], rw);
-	if (!strcmp(cmd, "dump"))
-		ret = cmd_dump(io);
-	else if (!strcmp(cmd, "ext"))
-		ret = cmd_ext(io);
-	else if (!strcmp(cmd, "set"))
-		ret = cmd_set(io, argv[3], argv[4]);
-	else if (!strcmp(cmd, "setbit"))
-		ret = cmd_bit(io, argv[3], argv[4], true);
-	else if (!strcmp(cmd, "clearbit"))
-		ret = cmd_bit(io, argv[3], argv[4], false);
-	else if (!strcmp(cmd, "poke"))
-		ret = cmd_poke(io, argv[3], argv[4]);
-	else if (!strcmp(cmd, "peek"))
-		ret = cmd_peek(io, argv[3], argv[4]);
-	else
-		ret = cmd_int(io, cmd, argv[3], argv[4]);
+	io = open_file(argv[1], c->writes);
+	ret = c->fn(io, argv + 3);
 	close_file(io);
 	return ret;
 }

@@ -212,7 +212,10 @@ static int qed_info(struct img *img, struct img_info *info,
 	(void)err;
 	info->has_cluster_size = true;
 	info->cluster_size = s->h.cluster_size;
-	/* qemu-img reports need-check only through "check". */
+	/*
+	 * qemu-img 7.2 prints "dirty-flag": false even with need-check set;
+	 * check reports need-check instead.
+	 */
 	return 0;
 }
 
