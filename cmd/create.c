@@ -140,13 +140,23 @@ static int print_help(const char *fmt, const struct opt_desc *desc,
 }
 
 /* The "Formatting 'FILE', fmt=..." line, in qemu-img's option order. */
+static void print_value(const char *name, const char *val)
+{
+	printf(" %s=", name);
+	for (; *val; val++) {
+		if (*val == ',')
+			putchar(',');	/* commas are doubled, as in -o */
+		putchar(*val);
+	}
+}
+
 static void print_formatting(const char *file, const char *fmt,
 			     const struct opt_set *opts)
 {
 	printf("Formatting '%s', fmt=%s", file, fmt);
 	for (size_t i = 0; i < opts->count; i++) {
 		if (opts->val[i].set)
-			printf(" %s=%s", opts->desc[i].name, opts->val[i].str);
+			print_value(opts->desc[i].name, opts->val[i].str);
 		else if (opts->desc[i].def)
 			printf(" %s=%s", opts->desc[i].name, opts->desc[i].def);
 	}

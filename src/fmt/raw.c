@@ -7,8 +7,19 @@
 
 static int raw_open(struct img *img, unsigned int flags, struct img_err *err)
 {
+	uint64_t size;
+	int ret;
+
 	(void)flags;
-	return io_size(img->file, &img->virtual_size, err);
+	ret = io_size(img->file, &size, err);
+	if (ret < 0)
+		return ret;
+	/* Disks are whole sectors: the tail of the last one reads as zeros. */
+	if (size > (uint64_t)INT64_MAX - 511)
+		return img_err_set(err, EFBIG, "'%s': file too large",
+				   img->filename);
+	img->virtual_size = (size + 511) & ~(uint64_t)511;
+	return 0;
 }
 
 static void raw_close(struct img *img)

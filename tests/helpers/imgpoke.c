@@ -12,9 +12,9 @@
  *   imgpoke FILE ext
  *
  * Numbers are decimal or 0x hex.  The format (qcow2 or QED) comes from
- * the magic, except for "set magic", which works on any file whose
- * format can be told from the field name.  Errors: one line on stderr,
- * exit status 1.
+ * the magic, so header fields of a file whose magic is already broken
+ * can only be reached with poke and the integer writers.  Errors: one
+ * line on stderr, exit status 1.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -316,24 +316,9 @@ static int cmd_dump(struct io *io)
 	return 0;
 }
 
-/* "set magic" on a file with a broken magic: guess the format by name. */
-static enum poke_fmt fmt_for_set(struct io *io, const char *name)
-{
-	enum poke_fmt f = detect(io);
-	bool q = find_field(FMT_QCOW2, name), e = find_field(FMT_QED, name);
-
-	if (f != FMT_NONE)
-		return f;
-	if (q && !e)
-		return FMT_QCOW2;
-	if (e && !q)
-		return FMT_QED;
-	die("'%s': not a qcow2 or QED image (unknown magic)", io->name);
-}
-
 static int cmd_set(struct io *io, const char *name, const char *val)
 {
-	enum poke_fmt f = fmt_for_set(io, name);
+	enum poke_fmt f = need_fmt(io);
 	const struct poke_field *fl = find_field(f, name);
 
 	if (!fl)

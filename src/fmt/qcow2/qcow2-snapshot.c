@@ -81,9 +81,12 @@ int qcow2_snapshots_parse(const uint8_t *buf, size_t len, uint32_t nb,
 					  i, sn->l1_size);
 			goto fail;
 		}
+		/*
+		 * Entries are padded to 8 bytes only before the next one:
+		 * the last may end the file unpadded (qemu writes it so).
+		 */
 		end = off + sizeof(d) + sn->extra_data_size + id_size +
 		      name_size;
-		end = (end + 7) & ~7ULL;
 		if (end > QCOW2_MAX_SNAPSHOT_TABLE) {
 			ret = img_err_set(err, EFBIG,
 					  "snapshot table larger than %" PRIu64 " bytes",

@@ -1,0 +1,844 @@
+#!/bin/bash
+# Bad input: malformed images, built from good ones made by qemu-img (and
+# imgtool) and broken with imgpoke, truncate or python3.
+#
+# Every case runs "imgtool info FILE" and "imgtool info --output=json FILE"
+# ($IMGTOOL is the ASan+UBSan build) and requires: exit status 1, nothing
+# on stdout, exactly one line on stderr that starts with "imgtool: " and
+# matches the case's expected text (an extended regex naming the field),
+# no sanitizer report, and every file of the case byte-identical after.
+# The controls ("ctl-") require the unbroken images to work.
+#
+# A case is: bad NAME REGEX [INFO-ARGS...] <<'EOF' setup script EOF.  The
+# setup runs under "bash -eu" in a fresh folder $WORK/cases/NAME with the
+# helpers below exported; the last argument of INFO-ARGS is the image.
+set -u
+source "$(dirname "$0")/../lib.sh"
+
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1}"
+export IMGTOOL IMGPOKE
+export B="$WORK/base"
+CASE_TIMEOUT=${CASE_TIMEOUT:-20}
+# One info run on a small image takes milliseconds; this long means a
+# runaway loop or allocation even if it ends.
+CASE_SLOW_MS=${CASE_SLOW_MS:-5000}
+
+# ---- helpers for setup scripts -------------------------------------------
+
+qimg() {
+	qemu-img "$@" >/dev/null
+}
+
+poke() {
+	"$IMGPOKE" "$@"
+}
+
+# field FILE NAME: a header field's value, as imgpoke dump prints it.
+field() {
+	"$IMGPOKE" "$1" dump | awk -v f="$2" '$1 == f { print $2; found = 1 }
+		END { exit !found }'
+}
+
+# ext_off FILE TYPE: offset of the first qcow2 header extension of TYPE.
+ext_off() {
+	"$IMGPOKE" "$1" ext | awk -v t="$2" '$2 == t { print $1; found = 1; exit }
+		END { exit !found }'
+}
+
+# peek_be FILE OFFSET BYTES: a big-endian integer read from the file.
+peek_be() {
+	local hex
+	hex=$("$IMGPOKE" "$1" peek "$2" "$3") || return 1
+	echo $((16#$hex))
+}
+
+# name_hex STRING WIDTH: the string NUL-padded to WIDTH bytes, in hex.
+name_hex() {
+	python3 -c 'import sys; print(sys.argv[1].encode().ljust(int(sys.argv[2]), b"\0").hex())' "$1" "$2"
+}
+
+export -f qimg poke field ext_off peek_be name_hex
+
+# ---- the runner ----------------------------------------------------------
+
+indent() {
+	sed -e 's/^/  /' "$@" | head -20
+}
+
+hash_dir() {
+	(cd "$1" && find . -type f -print0 | sort -z | xargs -0 -r sha256sum)
+}
+
+# setup NAME SCRIPT: run a case's setup in a fresh folder; sets $D.
+setup() {
+	D="$WORK/cases/$1"
+	rm -rf "$D"
+	mkdir -p "$D"
+	if ! (cd "$D" && bash -eu -c "$2") >"$WORK/setup.log" 2>&1; then
+		t_fail "$1" "setup failed"
+		indent "$WORK/setup.log"
+		return 1
+	fi
+	return 0
+}
+
+# run_info MODE ARGS...: imgtool info in $D; sets rc, out, err files.
+run_info() {
+	local mode=$1
+	shift
+	local json=()
+	[ "$mode" = json ] && json=(--output=json)
+	local t0=${EPOCHREALTIME/./}
+	(cd "$D" && timeout -s KILL "$CASE_TIMEOUT" \
+		"$IMGTOOL" info ${json[@]+"${json[@]}"} "$@") \
+		>"$WORK/out" 2>"$WORK/err"
+	rc=$?
+	ms=$(( (${EPOCHREALTIME/./} - t0) / 1000 ))
+}
+
+sanitizer_report() {
+	grep -E -q 'AddressSanitizer|LeakSanitizer|runtime error|Sanitizer' "$WORK/err"
+}
+
+# bad NAME REGEX INFO-ARGS... <<SETUP
+bad() {
+	local name=$1 want=$2 script mode why before after lines
+	shift 2
+	script=$(cat)
+	t_wanted "$name" || return 0
+	setup "$name" "$script" || return 0
+	before=$(hash_dir "$D")
+	why=
+	for mode in human json; do
+		run_info "$mode" "$@"
+		lines=$(wc -l <"$WORK/err")
+		if [ "$rc" = 137 ]; then
+			why="$mode: timed out after ${CASE_TIMEOUT}s"
+		elif sanitizer_report; then
+			why="$mode: sanitizer report (exit $rc)"
+		elif [ "$ms" -gt "$CASE_SLOW_MS" ]; then
+			why="$mode: took $ms ms"
+		elif [ "$rc" != 1 ]; then
+			why="$mode: exit status $rc, expected 1"
+		elif [ -s "$WORK/out" ]; then
+			why="$mode: output on stdout"
+		elif [ "$lines" != 1 ]; then
+			why="$mode: $lines lines on stderr, expected 1"
+		elif ! head -1 "$WORK/err" | grep -q '^imgtool: '; then
+			why="$mode: stderr does not start with 'imgtool: '"
+		elif ! grep -E -q -- "$want" "$WORK/err"; then
+			why="$mode: error does not match '$want'"
+		fi
+		[ -n "$why" ] && break
+	done
+	after=$(hash_dir "$D")
+	if [ -z "$why" ] && [ "$before" != "$after" ]; then
+		why="the image changed"
+	fi
+	if [ -n "$why" ]; then
+		t_fail "$name" "$why"
+		indent "$WORK/err"
+		indent "$WORK/out"
+	else
+		t_ok "$name"
+	fi
+}
+
+# json_format FILE: the "format" of the (first) image in info's JSON.
+json_format() {
+	python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+print((d[0] if isinstance(d, list) else d)["format"])' "$1" 2>/dev/null
+}
+
+# good NAME FORMAT INFO-ARGS... <<SETUP: a control, the image must work
+# and be seen as FORMAT.
+good() {
+	local name=$1 fmt=$2 script mode why before after got
+	shift 2
+	script=$(cat)
+	t_wanted "$name" || return 0
+	setup "$name" "$script" || return 0
+	before=$(hash_dir "$D")
+	why=
+	for mode in human json; do
+		run_info "$mode" "$@"
+		if [ "$rc" = 137 ]; then
+			why="$mode: timed out after ${CASE_TIMEOUT}s"
+		elif sanitizer_report; then
+			why="$mode: sanitizer report (exit $rc)"
+		elif [ "$ms" -gt "$CASE_SLOW_MS" ]; then
+			why="$mode: took $ms ms"
+		elif [ "$rc" != 0 ]; then
+			why="$mode: exit status $rc, expected 0"
+		elif [ -s "$WORK/err" ]; then
+			why="$mode: output on stderr"
+		elif [ ! -s "$WORK/out" ]; then
+			why="$mode: no output"
+		elif [ "$mode" = json ]; then
+			got=$(json_format "$WORK/out")
+			if [ -z "$got" ]; then
+				why="json: output is not valid JSON"
+			elif [ "$got" != "$fmt" ]; then
+				why="json: format '$got', expected '$fmt'"
+			fi
+		fi
+		[ -n "$why" ] && break
+	done
+	after=$(hash_dir "$D")
+	if [ -z "$why" ] && [ "$before" != "$after" ]; then
+		why="the image changed"
+	fi
+	if [ -n "$why" ]; then
+		t_fail "$name" "$why"
+		indent "$WORK/err"
+	else
+		t_ok "$name"
+	fi
+}
+
+# ---- base images (not tests: a failure shows up in the cases) ------------
+
+make_bases() {
+	rm -rf "$B"
+	mkdir -p "$B"
+	cd "$B" || return 1
+	qimg create -f qcow2 v3.qcow2 4G
+	qimg create -f qcow2 -o compat=0.10 v2.qcow2 4G
+	qimg create -f qcow2 -o cluster_size=4096 c4k.qcow2 64M
+	qimg create -f qcow2 -o compression_type=zstd zstd.qcow2 64M
+	qimg create -f qcow2 -o extended_l2=on el2.qcow2 64M
+	qimg create -f qcow2 snap.qcow2 64M
+	qimg snapshot -c s snap.qcow2
+	qimg create -f qcow2 bitmap.qcow2 64M
+	qimg bitmap --add bitmap.qcow2 b0
+	qimg create -f qcow2 -o data_file=data.raw df.qcow2 64M
+	qimg create -f qcow2 back.qcow2 64M
+	qimg create -f qcow2 -b back.qcow2 -F qcow2 over.qcow2
+	qimg create -f qed q.qed 64M
+	qimg create -f qed qback.qed 64M
+	qimg create -f qed -b qback.qed -F qed qover.qed
+	# LUKS key setup measures the CPU and now and then refuses: retry.
+	for _ in 1 2 3 4 5; do
+		qemu-img create -q -f qcow2 \
+			--object secret,id=sec0,data=imgtool-test \
+			-o encrypt.format=luks,encrypt.key-secret=sec0,encrypt.iter-time=50 \
+			luks.qcow2 64M >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	"$IMGTOOL" create -q -f qcow2 it.qcow2 64M ||
+		echo "imgtool create -f qcow2 failed"
+	"$IMGTOOL" create -q -f qed it.qed 64M ||
+		echo "imgtool create -f qed failed"
+	cd "$WORK" || return 1
+}
+
+make_bases >"$WORK/bases.log" 2>&1
+if [ -s "$WORK/bases.log" ]; then
+	echo "  base image setup said:"
+	indent "$WORK/bases.log"
+fi
+
+# ---- controls --------------------------------------------------------------
+
+good ctl-v3 qcow2 a.qcow2 <<'EOF'
+cp "$B/v3.qcow2" a.qcow2
+EOF
+good ctl-v2 qcow2 a.qcow2 <<'EOF'
+cp "$B/v2.qcow2" a.qcow2
+EOF
+good ctl-c4k qcow2 a.qcow2 <<'EOF'
+cp "$B/c4k.qcow2" a.qcow2
+EOF
+good ctl-zstd qcow2 a.qcow2 <<'EOF'
+cp "$B/zstd.qcow2" a.qcow2
+EOF
+good ctl-extended-l2 qcow2 a.qcow2 <<'EOF'
+cp "$B/el2.qcow2" a.qcow2
+EOF
+good ctl-snapshot qcow2 a.qcow2 <<'EOF'
+cp "$B/snap.qcow2" a.qcow2
+EOF
+good ctl-bitmap qcow2 a.qcow2 <<'EOF'
+cp "$B/bitmap.qcow2" a.qcow2
+EOF
+good ctl-data-file qcow2 df.qcow2 <<'EOF'
+cp "$B/df.qcow2" "$B/data.raw" .
+EOF
+good ctl-backing-chain qcow2 --backing-chain over.qcow2 <<'EOF'
+cp "$B/back.qcow2" "$B/over.qcow2" .
+EOF
+good ctl-luks qcow2 a.qcow2 <<'EOF'
+cp "$B/luks.qcow2" a.qcow2
+EOF
+good ctl-qed qed a.qed <<'EOF'
+cp "$B/q.qed" a.qed
+EOF
+good ctl-qed-backing-chain qed --backing-chain qover.qed <<'EOF'
+cp "$B/qback.qed" "$B/qover.qed" .
+EOF
+good ctl-imgtool-qcow2 qcow2 a.qcow2 <<'EOF'
+cp "$B/it.qcow2" a.qcow2
+EOF
+good ctl-imgtool-qed qed a.qed <<'EOF'
+cp "$B/it.qed" a.qed
+EOF
+
+# ---- qcow2: the file and the header ----------------------------------------
+
+bad empty-file 'qcow2 header truncated \(0 bytes' -f qcow2 a.qcow2 <<'EOF'
+: >a.qcow2
+EOF
+bad truncated-header-50 'qcow2 header truncated \(50 bytes' -f qcow2 a.qcow2 <<'EOF'
+head -c 50 "$B/v3.qcow2" >a.qcow2
+EOF
+bad truncated-v3-header-80 'v3 header truncated' a.qcow2 <<'EOF'
+head -c 80 "$B/v3.qcow2" >a.qcow2
+EOF
+bad bad-magic 'magic' -f qcow2 a.qcow2 <<'EOF'
+cp "$B/v3.qcow2" a.qcow2
+poke a.qcow2 set magic 0x514649fc
+EOF
+bad version-1 'qcow2 version 1' -f qcow2 a.qcow2 <<'EOF'
+cp "$B/v3.qcow2" a.qcow2
+poke a.qcow2 set version 1
+EOF
+bad version-4 'qcow2 version 4' a.qcow2 <<'EOF'
+cp "$B/v3.qcow2" a.qcow2
+poke a.qcow2 set version 4
+EOF
+bad cluster-bits-8 'cluster_bits 8' a.qcow2 <<'EOF'
+cp "$B/v3.qcow2" a.qcow2
+poke a.qcow2 set cluster_bits 8
+EOF
+bad cluster-bits-22 'cluster_bits 22' a.qcow2 <<'EOF'
+cp "$B/v3.qcow2" a.qcow2
+poke a.qcow2 set cluster_bits 22
+EOF
+bad cluster-bits-huge 'cluster_bits 4294967295' a.qcow2 <<'EOF'
+cp "$B/v3.qcow2" a.qcow2
+poke a.qcow2 set cluster_bits 0xffffffff
+EOF
+bad v2-cluster-bits-8 'cluster_bits 8' a.qcow2 <<'EOF'
+cp "$B/v2.qcow2" a.qcow2
+poke a.qcow2 set cluster_bits 8
+EOF
+bad header-length-odd 'header_length 105' a.qcow2 <<'EOF'
+cp "$B/v3.qcow2" a.qcow2
+poke a.qcow2 set header_length 105
+EOF
+bad header-length-short 'header_length 100' a.qcow2 <<'EOF'
+cp "$B/v3.qcow2" a.qcow2
+poke a.qcow2 set header_length 100
+EOF
+bad header-length-over-cluster 'header_length 8192 exceeds the cluster' a.qcow2 <<'EOF'
+cp "$B/c4k.qcow2" a.qcow2
+poke a.qcow2 set header_length 8192
+EOF
+bad header-length-past-eof 'header_length 120 runs past the end of the file' a.qcow2 <<'EOF'
+head -c 112 "$B/v3.qcow2" >a.qcow2
+poke a.qcow2 set header_length 120
+EOF
+bad refcount-order-7 'refcount_order 7' a.qcow2 <<'EOF'
+cp "$B/v3.qcow2" a.qcow2
+poke a.qcow2 set refcount_order 7
+EOF
+bad compression-type-7 'compression type 7' a.qcow2 <<'EOF'
+cp "$B/v3.qcow2" a.qcow2
+poke a.qcow2 set compression_type 7
+EOF
+bad compression-zstd-without-bit 'compression type zstd but the compression type feature bit is clear' a.qcow2 <<'EOF'
+cp "$B/v3.qcow2" a.qcow2
+poke a.qcow2 set compression_type 1
+EOF
+bad compression-bit-without-zstd 'compression type zlib but the compression type feature bit is set' a.qcow2 <<'EOF'
+cp "$B/zstd.qcow2" a.qcow2
+poke a.qcow2 set compression_type 0
+EOF
+bad size-over-int64 'virtual size 9223372036854775808 too large' a.qcow2 <<'EOF'
+cp "$B/v3.qcow2" a.qcow2
+poke a.qcow2 set size 0x8000000000000000
+EOF
+bad size-too-large-for-cluster 'virtual size [0-9]+ too large for cluster size 65536' a.qcow2 <<'EOF'
+cp "$B/v3.qcow2" a.qcow2
+poke a.qcow2 set size 0x4000000000000000
+EOF
+bad crypt-method-3 'unknown encryption method 3' a.qcow2 <<'EOF'
+cp "$B/v3.qcow2" a.qcow2
+poke a.qcow2 set crypt_method 3
+EOF
+bad v2-crypt-method-luks 'invalid encryption method 2 for a v2 image' a.qcow2 <<'EOF'
+cp "$B/v2.qcow2" a.qcow2
+poke a.qcow2 set crypt_method 2
+EOF
+bad luks-without-extension 'LUKS encryption without an encryption header extension' a.qcow2 <<'EOF'
+cp "$B/v3.qcow2" a.qcow2
+poke a.qcow2 set crypt_method 2
+EOF
+
+# ---- qcow2: feature bits ----------------------------------------------------
+
+bad unknown-incompat-bit-9 'unsupported qcow2 feature.*bit 9' a.qcow2 <<'EOF'
+cp "$B/v3.qcow2" a.qcow2
+poke a.qcow2 setbit incompatible 9
+EOF
+bad unknown-incompat-bit-63 'unsupported qcow2 feature.*bit 63' a.qcow2 <<'EOF'
+cp "$B/v3.qcow2" a.qcow2
+poke a.qcow2 setbit incompatible 63
+EOF
+# qemu-img v3 images carry a feature-name table: name bit 9 in it.
+bad unknown-incompat-bit-named "unsupported qcow2 feature: 'mystery_feature'" a.qcow2 <<'EOF'
+cp "$B/v3.qcow2" a.qcow2
+off=$(ext_off a.qcow2 0x6803f857)
+poke a.qcow2 poke $((off + 8)) 0009$(name_hex mystery_feature 46)
+poke a.qcow2 setbit incompatible 9
+EOF
+bad extended-l2-small-cluster 'extended L2 entries need a cluster size of at least 16 KiB' a.qcow2 <<'EOF'
+cp "$B/c4k.qcow2" a.qcow2
+poke a.qcow2 setbit incompatible 4
+EOF
+bad data-file-raw-without-data-file 'data_file_raw set without an external data file' a.qcow2 <<'EOF'
+cp "$B/v3.qcow2" a.qcow2
+poke a.qcow2 setbit autoclear 1
+EOF
+bad data-file-bit-without-name 'needs an external data file but names none' a.qcow2 <<'EOF'
+cp "$B/v3.qcow2" a.qcow2
+poke a.qcow2 setbit incompatible 2
+EOF
+bad data-file-name-without-bit 'external data file name present but the external data file bit is clear' df.qcow2 <<'EOF'
+cp "$B/df.qcow2" "$B/data.raw" .
+poke df.qcow2 clearbit incompatible 2
+EOF
+bad data-file-missing "data\.raw" df.qcow2 <<'EOF'
+cp "$B/df.qcow2" .
+EOF
+
+# ---- qcow2: L1 and refcount tables --------------------------------------------
+
+# 4 GiB with 64 KiB clusters needs 8 L1 entries.
+bad l1-size-too-small 'L1 table too small \(l1_size 4' a.qcow2 <<'EOF'
+cp "$B/v3.qcow2" a.qcow2
+poke a.qcow2 set l1_size 4
+EOF
+bad l1-size-huge 'L1 table too large' a.qcow2 <<'EOF'
+cp "$B/v3.qcow2" a.qcow2
+poke a.qcow2 set l1_size 0x10000000
+EOF
+bad l1-size-max 'L1 table too large' a.qcow2 <<'EOF'
+cp "$B/v3.qcow2" a.qcow2
+poke a.qcow2 set l1_size 0xffffffff
+EOF
+bad l1-offset-misaligned 'L1 table offset 0x30200 is not cluster-aligned' a.qcow2 <<'EOF'
+cp "$B/v3.qcow2" a.qcow2
+poke a.qcow2 set l1_table_offset 0x30200
+EOF
+bad l1-offset-zero 'L1 table at offset 0 overlaps the header' a.qcow2 <<'EOF'
+cp "$B/v3.qcow2" a.qcow2
+poke a.qcow2 set l1_table_offset 0
+EOF
+bad l1-past-eof 'L1 table .*lies past the end of the file' a.qcow2 <<'EOF'
+cp "$B/v3.qcow2" a.qcow2
+poke a.qcow2 set l1_table_offset 0x10000000
+EOF
+bad l1-offset-wraps 'L1 table .*lies past the end of the file' a.qcow2 <<'EOF'
+cp "$B/v3.qcow2" a.qcow2
+poke a.qcow2 set l1_table_offset 0xffffffffffff0000
+EOF
+bad l1-cut-by-truncate 'L1 table .*lies past the end of the file' a.qcow2 <<'EOF'
+cp "$B/v3.qcow2" a.qcow2
+truncate -s $(( $(field a.qcow2 l1_table_offset) + 32 )) a.qcow2
+EOF
+bad refcount-table-clusters-0 'refcount table has no clusters' a.qcow2 <<'EOF'
+cp "$B/v3.qcow2" a.qcow2
+poke a.qcow2 set refcount_table_clusters 0
+EOF
+bad refcount-table-clusters-huge 'refcount table too large' a.qcow2 <<'EOF'
+cp "$B/v3.qcow2" a.qcow2
+poke a.qcow2 set refcount_table_clusters 0x100000
+EOF
+bad refcount-table-past-eof 'refcount table .*lies past the end of the file' a.qcow2 <<'EOF'
+cp "$B/v3.qcow2" a.qcow2
+poke a.qcow2 set refcount_table_offset 0x40000000
+EOF
+bad refcount-table-misaligned 'refcount table offset 0x10008 is not cluster-aligned' a.qcow2 <<'EOF'
+cp "$B/v3.qcow2" a.qcow2
+poke a.qcow2 set refcount_table_offset 0x10008
+EOF
+
+# ---- qcow2: header extensions and the backing file name ---------------------
+
+bad extension-past-cluster0 'header extension \(0x6803f857, 70000 bytes\) runs past the end of the first cluster' a.qcow2 <<'EOF'
+cp "$B/v3.qcow2" a.qcow2
+off=$(ext_off a.qcow2 0x6803f857)
+poke a.qcow2 be32 $((off + 4)) 70000
+EOF
+bad extension-length-max 'header extension .*runs past the end of the first cluster' a.qcow2 <<'EOF'
+cp "$B/v3.qcow2" a.qcow2
+off=$(ext_off a.qcow2 0x6803f857)
+poke a.qcow2 be32 $((off + 4)) 0xffffffff
+EOF
+bad extension-cut-by-eof 'header extension at offset 112 runs past the end of the file' a.qcow2 <<'EOF'
+head -c 116 "$B/v3.qcow2" >a.qcow2
+EOF
+bad extension-data-cut-by-eof 'feature name table header extension runs past the end of the file' a.qcow2 <<'EOF'
+head -c 200 "$B/v3.qcow2" >a.qcow2
+EOF
+bad bitmaps-extension-bad-length 'bitmaps header extension has length 16' a.qcow2 <<'EOF'
+cp "$B/bitmap.qcow2" a.qcow2
+off=$(ext_off a.qcow2 0x23852875)
+poke a.qcow2 be32 $((off + 4)) 16
+EOF
+bad backing-format-with-nul 'invalid backing format header extension' over.qcow2 <<'EOF'
+cp "$B/back.qcow2" "$B/over.qcow2" .
+off=$(ext_off over.qcow2 0xe2792aca)
+poke over.qcow2 poke $((off + 9)) 00
+EOF
+bad backing-name-too-long 'backing file name too long \(2000 bytes' over.qcow2 <<'EOF'
+cp "$B/back.qcow2" "$B/over.qcow2" .
+poke over.qcow2 set backing_file_size 2000
+EOF
+bad backing-offset-outside-cluster0 'backing file name at offset 65536 lies outside the first cluster' over.qcow2 <<'EOF'
+cp "$B/back.qcow2" "$B/over.qcow2" .
+poke over.qcow2 set backing_file_offset 65536
+EOF
+bad backing-offset-huge 'backing file name at offset [0-9]+ lies outside the first cluster' over.qcow2 <<'EOF'
+cp "$B/back.qcow2" "$B/over.qcow2" .
+poke over.qcow2 set backing_file_offset 0xfffffffffffffff0
+EOF
+bad backing-offset-in-header 'backing file name at offset 8 lies outside the first cluster' over.qcow2 <<'EOF'
+cp "$B/back.qcow2" "$B/over.qcow2" .
+poke over.qcow2 set backing_file_offset 8
+EOF
+bad backing-name-past-eof 'backing file name runs past the end of the file' over.qcow2 <<'EOF'
+cp "$B/back.qcow2" "$B/over.qcow2" .
+truncate -s $(( $(field over.qcow2 backing_file_offset) + 4 )) over.qcow2
+EOF
+bad backing-name-with-nul 'invalid backing file name' over.qcow2 <<'EOF'
+cp "$B/back.qcow2" "$B/over.qcow2" .
+poke over.qcow2 poke $(( $(field over.qcow2 backing_file_offset) + 2 )) 00
+EOF
+
+# ---- qcow2: snapshots ---------------------------------------------------------
+
+bad snapshots-70000 'too many snapshots \(70000' a.qcow2 <<'EOF'
+cp "$B/v3.qcow2" a.qcow2
+poke a.qcow2 set nb_snapshots 70000
+EOF
+bad snapshot-table-past-eof 'snapshot table .*lies past the end of the file' a.qcow2 <<'EOF'
+cp "$B/v3.qcow2" a.qcow2
+poke a.qcow2 set nb_snapshots 1
+poke a.qcow2 set snapshots_offset 0x10000000
+EOF
+bad snapshot-table-misaligned 'snapshot table offset 0x10 is not cluster-aligned' a.qcow2 <<'EOF'
+cp "$B/v3.qcow2" a.qcow2
+poke a.qcow2 set nb_snapshots 1
+poke a.qcow2 set snapshots_offset 16
+EOF
+bad snapshot-extra-data-5000 'snapshot 0: extra data too large \(5000 bytes' a.qcow2 <<'EOF'
+cp "$B/snap.qcow2" a.qcow2
+so=$(field a.qcow2 snapshots_offset)
+poke a.qcow2 be32 $((so + 36)) 5000
+EOF
+bad snapshot-id-runs-past-eof 'snapshot table runs past the end of the file' a.qcow2 <<'EOF'
+cp "$B/snap.qcow2" a.qcow2
+so=$(field a.qcow2 snapshots_offset)
+poke a.qcow2 be16 $((so + 12)) 0xffff
+EOF
+bad snapshot-count-past-table 'snapshot table .*past the end of the file' a.qcow2 <<'EOF'
+cp "$B/snap.qcow2" a.qcow2
+poke a.qcow2 set nb_snapshots 2
+EOF
+bad snapshot-l1-misaligned 'snapshot 0: L1 table offset 0x[0-9a-f]+ is not cluster-aligned' a.qcow2 <<'EOF'
+cp "$B/snap.qcow2" a.qcow2
+so=$(field a.qcow2 snapshots_offset)
+l1=$(peek_be a.qcow2 $so 8)
+poke a.qcow2 be64 $so $((l1 + 512))
+EOF
+bad snapshot-l1-huge 'snapshot 0: L1 table too large' a.qcow2 <<'EOF'
+cp "$B/snap.qcow2" a.qcow2
+so=$(field a.qcow2 snapshots_offset)
+poke a.qcow2 be32 $((so + 8)) 0x10000000
+EOF
+
+# ---- qcow2: bitmaps ------------------------------------------------------------
+# The bitmaps extension: nb_bitmaps (4), reserved (4), directory size (8),
+# directory offset (8).  A directory entry: table offset (8), table size
+# (4), flags (4), type (1), granularity_bits (1), name size (2), ...
+
+bad bitmaps-70000 'too many bitmaps \(70000' a.qcow2 <<'EOF'
+cp "$B/bitmap.qcow2" a.qcow2
+off=$(ext_off a.qcow2 0x23852875)
+poke a.qcow2 be32 $((off + 8)) 70000
+EOF
+bad bitmaps-zero 'bitmaps extension with no bitmaps' a.qcow2 <<'EOF'
+cp "$B/bitmap.qcow2" a.qcow2
+off=$(ext_off a.qcow2 0x23852875)
+poke a.qcow2 be32 $((off + 8)) 0
+EOF
+bad bitmaps-reserved 'bitmaps header extension: reserved field is not zero' a.qcow2 <<'EOF'
+cp "$B/bitmap.qcow2" a.qcow2
+off=$(ext_off a.qcow2 0x23852875)
+poke a.qcow2 be32 $((off + 12)) 1
+EOF
+bad bitmap-directory-128m 'bitmap directory too large \(134217728 bytes' a.qcow2 <<'EOF'
+cp "$B/bitmap.qcow2" a.qcow2
+off=$(ext_off a.qcow2 0x23852875)
+poke a.qcow2 be64 $((off + 16)) 0x8000000
+EOF
+bad bitmap-directory-too-small 'bitmap directory too small for 3 bitmaps' a.qcow2 <<'EOF'
+cp "$B/bitmap.qcow2" a.qcow2
+off=$(ext_off a.qcow2 0x23852875)
+poke a.qcow2 be32 $((off + 8)) 3
+EOF
+bad bitmap-directory-past-eof 'bitmap directory .*lies past the end of the file' a.qcow2 <<'EOF'
+cp "$B/bitmap.qcow2" a.qcow2
+off=$(ext_off a.qcow2 0x23852875)
+poke a.qcow2 be64 $((off + 24)) 0x40000000
+EOF
+bad bitmap-directory-misaligned 'bitmap directory offset 0x[0-9a-f]+ is not cluster-aligned' a.qcow2 <<'EOF'
+cp "$B/bitmap.qcow2" a.qcow2
+off=$(ext_off a.qcow2 0x23852875)
+dir=$(peek_be a.qcow2 $((off + 24)) 8)
+poke a.qcow2 be64 $((off + 24)) $((dir + 8))
+EOF
+bad bitmap-directory-size-mismatch 'bitmap directory size [0-9]+ does not match' a.qcow2 <<'EOF'
+cp "$B/bitmap.qcow2" a.qcow2
+off=$(ext_off a.qcow2 0x23852875)
+size=$(peek_be a.qcow2 $((off + 16)) 8)
+poke a.qcow2 be64 $((off + 16)) $((size + 8))
+# The directory ends the file: make room for the 8 more bytes.
+truncate -s +8 a.qcow2
+EOF
+bad bitmap-granularity-40 "bitmap 'b0': granularity_bits 40 out of range" a.qcow2 <<'EOF'
+cp "$B/bitmap.qcow2" a.qcow2
+off=$(ext_off a.qcow2 0x23852875)
+dir=$(peek_be a.qcow2 $((off + 24)) 8)
+poke a.qcow2 poke $((dir + 17)) 28
+EOF
+bad bitmap-type-2 "bitmap 'b0': unknown type 2" a.qcow2 <<'EOF'
+cp "$B/bitmap.qcow2" a.qcow2
+off=$(ext_off a.qcow2 0x23852875)
+dir=$(peek_be a.qcow2 $((off + 24)) 8)
+poke a.qcow2 poke $((dir + 16)) 02
+EOF
+bad bitmap-reserved-flags "bitmap 'b0': reserved flags 0x10[0-9a-f] set" a.qcow2 <<'EOF'
+cp "$B/bitmap.qcow2" a.qcow2
+off=$(ext_off a.qcow2 0x23852875)
+dir=$(peek_be a.qcow2 $((off + 24)) 8)
+flags=$(peek_be a.qcow2 $((dir + 12)) 4)
+poke a.qcow2 be32 $((dir + 12)) $((flags | 0x100))
+EOF
+bad bitmap-name-empty 'bitmap 0: invalid name length 0' a.qcow2 <<'EOF'
+cp "$B/bitmap.qcow2" a.qcow2
+off=$(ext_off a.qcow2 0x23852875)
+dir=$(peek_be a.qcow2 $((off + 24)) 8)
+poke a.qcow2 be16 $((dir + 18)) 0
+EOF
+bad bitmap-entry-past-directory 'bitmap 0: entry runs past the bitmap directory' a.qcow2 <<'EOF'
+cp "$B/bitmap.qcow2" a.qcow2
+off=$(ext_off a.qcow2 0x23852875)
+dir=$(peek_be a.qcow2 $((off + 24)) 8)
+poke a.qcow2 be32 $((dir + 20)) 0xffffff00
+EOF
+bad bitmap-table-misaligned "bitmap 'b0': bitmap table offset 0x[0-9a-f]+ is misaligned or past the end" a.qcow2 <<'EOF'
+cp "$B/bitmap.qcow2" a.qcow2
+off=$(ext_off a.qcow2 0x23852875)
+dir=$(peek_be a.qcow2 $((off + 24)) 8)
+t=$(peek_be a.qcow2 $dir 8)
+poke a.qcow2 be64 $dir $((t + 512))
+EOF
+bad bitmap-table-too-small "bitmap 'b0': bitmap table too small for the disk" a.qcow2 <<'EOF'
+cp "$B/bitmap.qcow2" a.qcow2
+off=$(ext_off a.qcow2 0x23852875)
+dir=$(peek_be a.qcow2 $((off + 24)) 8)
+poke a.qcow2 be32 $((dir + 8)) 0
+EOF
+bad bitmap-table-huge "bitmap 'b0': bitmap table too large" a.qcow2 <<'EOF'
+cp "$B/bitmap.qcow2" a.qcow2
+off=$(ext_off a.qcow2 0x23852875)
+dir=$(peek_be a.qcow2 $((off + 24)) 8)
+poke a.qcow2 be32 $((dir + 8)) 0xffffffff
+EOF
+
+# ---- qcow2: LUKS encryption header ----------------------------------------------
+# The encryption header extension: offset (8), length (8).
+
+bad luks-bad-magic 'LUKS header: bad magic' a.qcow2 <<'EOF'
+cp "$B/luks.qcow2" a.qcow2
+off=$(ext_off a.qcow2 0x0537be77)
+lo=$(peek_be a.qcow2 $((off + 8)) 8)
+poke a.qcow2 poke $lo 00
+EOF
+bad luks-version-2 'LUKS header: unsupported version 2' a.qcow2 <<'EOF'
+cp "$B/luks.qcow2" a.qcow2
+off=$(ext_off a.qcow2 0x0537be77)
+lo=$(peek_be a.qcow2 $((off + 8)) 8)
+poke a.qcow2 be16 $((lo + 6)) 2
+EOF
+bad luks-cipher-unterminated 'LUKS header: cipher name is not terminated' a.qcow2 <<'EOF'
+cp "$B/luks.qcow2" a.qcow2
+off=$(ext_off a.qcow2 0x0537be77)
+lo=$(peek_be a.qcow2 $((off + 8)) 8)
+poke a.qcow2 poke $((lo + 8)) $(python3 -c 'print("41" * 32)')
+EOF
+bad luks-header-short 'LUKS header truncated' a.qcow2 <<'EOF'
+cp "$B/luks.qcow2" a.qcow2
+off=$(ext_off a.qcow2 0x0537be77)
+poke a.qcow2 be64 $((off + 16)) 100
+EOF
+bad luks-header-past-eof 'encryption header .*lies past the end of the file' a.qcow2 <<'EOF'
+cp "$B/luks.qcow2" a.qcow2
+off=$(ext_off a.qcow2 0x0537be77)
+poke a.qcow2 be64 $((off + 8)) 0x40000000
+EOF
+bad luks-extension-on-plain-image 'encryption header extension on an image that is not LUKS-encrypted' a.qcow2 <<'EOF'
+cp "$B/luks.qcow2" a.qcow2
+poke a.qcow2 set crypt_method 0
+EOF
+
+# ---- QED --------------------------------------------------------------------
+
+bad qed-empty 'QED header truncated \(0 bytes' -f qed a.qed <<'EOF'
+: >a.qed
+EOF
+bad qed-truncated-30 'QED header truncated \(30 bytes' -f qed a.qed <<'EOF'
+head -c 30 "$B/q.qed" >a.qed
+EOF
+bad qed-bad-magic 'not a QED image \(bad magic\)' -f qed a.qed <<'EOF'
+cp "$B/q.qed" a.qed
+poke a.qed set magic 0x00444552
+EOF
+bad qed-cluster-size-1000 'QED cluster_size 1000' a.qed <<'EOF'
+cp "$B/q.qed" a.qed
+poke a.qed set cluster_size 1000
+EOF
+bad qed-cluster-size-0 'QED cluster_size 0' a.qed <<'EOF'
+cp "$B/q.qed" a.qed
+poke a.qed set cluster_size 0
+EOF
+bad qed-cluster-size-128m 'QED cluster_size 134217728' a.qed <<'EOF'
+cp "$B/q.qed" a.qed
+poke a.qed set cluster_size 0x8000000
+EOF
+bad qed-table-size-3 'QED table_size 3' a.qed <<'EOF'
+cp "$B/q.qed" a.qed
+poke a.qed set table_size 3
+EOF
+bad qed-table-size-32 'QED table_size 32' a.qed <<'EOF'
+cp "$B/q.qed" a.qed
+poke a.qed set table_size 32
+EOF
+bad qed-image-size-1000 'QED image_size 1000 is not a multiple of 512' a.qed <<'EOF'
+cp "$B/q.qed" a.qed
+poke a.qed set image_size 1000
+EOF
+# 4 KiB clusters, 1-cluster tables: 512 * 512 * 4096 bytes = 1 GiB at most.
+bad qed-image-size-beyond-tables 'QED image_size 1073742336 exceeds what the tables address' a.qed <<'EOF'
+cp "$B/q.qed" a.qed
+poke a.qed set cluster_size 4096
+poke a.qed set table_size 1
+poke a.qed set image_size 1073742336
+EOF
+bad qed-image-size-max 'QED image_size [0-9]+ exceeds what the tables address' a.qed <<'EOF'
+cp "$B/q.qed" a.qed
+poke a.qed set image_size 0xfffffffffffffe00
+EOF
+bad qed-l1-offset-0 'QED l1_table_offset 0 invalid' a.qed <<'EOF'
+cp "$B/q.qed" a.qed
+poke a.qed set l1_table_offset 0
+EOF
+bad qed-l1-offset-misaligned 'QED l1_table_offset 0x10200 invalid' a.qed <<'EOF'
+cp "$B/q.qed" a.qed
+poke a.qed set l1_table_offset 0x10200
+EOF
+bad qed-l1-past-eof 'QED L1 table \(offset 0x40000000\) lies past the end of the file' a.qed <<'EOF'
+cp "$B/q.qed" a.qed
+poke a.qed set l1_table_offset 0x40000000
+EOF
+bad qed-l1-cut-by-truncate 'QED L1 table \(offset 0x10000\) lies past the end of the file' a.qed <<'EOF'
+cp "$B/q.qed" a.qed
+truncate -s 70000 a.qed
+EOF
+bad qed-header-size-0 'QED header_size 0 clusters invalid' a.qed <<'EOF'
+cp "$B/q.qed" a.qed
+poke a.qed set header_size 0
+EOF
+bad qed-header-size-huge 'QED header_size 4294967295 clusters invalid' a.qed <<'EOF'
+cp "$B/q.qed" a.qed
+poke a.qed set header_size 0xffffffff
+EOF
+bad qed-unknown-feature-0x10 'unsupported QED feature bits 0x10' a.qed <<'EOF'
+cp "$B/q.qed" a.qed
+poke a.qed setbit features 4
+EOF
+bad qed-backing-name-outside-header 'QED backing file name lies outside the header' qover.qed <<'EOF'
+cp "$B/qback.qed" "$B/qover.qed" .
+poke qover.qed set backing_filename_offset 70000
+EOF
+bad qed-backing-name-length-0 'QED backing file name length 0 invalid' qover.qed <<'EOF'
+cp "$B/qback.qed" "$B/qover.qed" .
+poke qover.qed set backing_filename_size 0
+EOF
+bad qed-backing-name-length-2000 'QED backing file name length 2000 invalid' qover.qed <<'EOF'
+cp "$B/qback.qed" "$B/qover.qed" .
+poke qover.qed set backing_filename_size 2000
+EOF
+bad qed-backing-name-with-nul 'QED backing file name contains a NUL byte' qover.qed <<'EOF'
+cp "$B/qback.qed" "$B/qover.qed" .
+poke qover.qed poke $(( $(field qover.qed backing_filename_offset) + 1 )) 00
+EOF
+
+# ---- images made by imgtool --------------------------------------------------
+
+bad imgtool-qcow2-cluster-bits-22 'cluster_bits 22' a.qcow2 <<'EOF'
+cp "$B/it.qcow2" a.qcow2
+poke a.qcow2 set cluster_bits 22
+EOF
+bad imgtool-qcow2-l1-past-eof 'L1 table .*lies past the end of the file' a.qcow2 <<'EOF'
+cp "$B/it.qcow2" a.qcow2
+poke a.qcow2 set l1_table_offset 0x10000000
+EOF
+bad imgtool-qed-table-size-3 'QED table_size 3' a.qed <<'EOF'
+cp "$B/it.qed" a.qed
+poke a.qed set table_size 3
+EOF
+bad imgtool-qed-image-size-1000 'QED image_size 1000 is not a multiple of 512' a.qed <<'EOF'
+cp "$B/it.qed" a.qed
+poke a.qed set image_size 1000
+EOF
+
+# ---- backing chains ------------------------------------------------------------
+
+bad chain-loop 'backing chain .*loops' --backing-chain a.qcow2 <<'EOF'
+qimg create -f qcow2 -u -b b.qcow2 -F qcow2 a.qcow2 64M
+qimg create -f qcow2 -u -b a.qcow2 -F qcow2 b.qcow2 64M
+EOF
+bad chain-self-loop 'backing chain .*loops' --backing-chain self.qcow2 <<'EOF'
+# qemu-img refuses the same name; "./self.qcow2" is the same file.
+qimg create -f qcow2 -u -b ./self.qcow2 -F qcow2 self.qcow2 64M
+EOF
+bad chain-loop-through-qed 'backing chain .*loops' --backing-chain a.qcow2 <<'EOF'
+qimg create -f qcow2 -u -b b.qed -F qed a.qcow2 64M
+qimg create -f qed -u -b a.qcow2 -F qcow2 b.qed 64M
+EOF
+bad chain-missing-backing "could not open backing file of 'a.qcow2'" --backing-chain a.qcow2 <<'EOF'
+qimg create -f qcow2 -u -b missing.qcow2 -F qcow2 a.qcow2 64M
+EOF
+bad chain-broken-backing "cluster_bits 30" --backing-chain over.qcow2 <<'EOF'
+cp "$B/back.qcow2" "$B/over.qcow2" .
+poke back.qcow2 set cluster_bits 30
+EOF
+# c00 -> c01 -> ... -> c64 -> c65: 65 backing files, one too many.
+bad chain-too-deep 'backing chain deeper than 64 images' --backing-chain c00.qcow2 <<'EOF'
+qimg create -f qcow2 -u -b c01.qcow2 -F qcow2 c00.qcow2 1M
+python3 - <<'PY'
+data = open("c00.qcow2", "rb").read()
+for i in range(1, 65):
+    open("c%02d.qcow2" % i, "wb").write(
+        data.replace(b"c01.qcow2", b"c%02d.qcow2" % (i + 1), 1))
+PY
+EOF
+
+exit 0
