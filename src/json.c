@@ -54,39 +54,52 @@ static void put_uescape(struct json *j, unsigned int cp)
 	puts_(j, tmp);
 }
 
-/* Decode one UTF-8 sequence; returns its length, or 0 if it is invalid. */
-static size_t utf8_decode(const unsigned char *s, unsigned int *cp)
+/*
+ * Decode one sequence as qemu's mod_utf8_codepoint() does: returns the
+ * bytes consumed (at least 1) and the code point, or -1 in *cp for an
+ * invalid sequence, which is consumed up to its first bad byte.
+ */
+static size_t utf8_decode(const unsigned char *s, int *cp)
 {
-	unsigned int c = s[0], min;
-	size_t n;
+	static const unsigned int min_cp[5] = {
+		0x80, 0x800, 0x10000, 0x200000, 0x4000000
+	};
+	unsigned int c = s[0], len = 0, mask;
+	size_t i;
 
 	if (c < 0x80) {
-		*cp = c;
+		*cp = (int)c;
 		return 1;
-	} else if ((c & 0xe0) == 0xc0) {
-		n = 2, c &= 0x1f, min = 0x80;
-	} else if ((c & 0xf0) == 0xe0) {
-		n = 3, c &= 0x0f, min = 0x800;
-	} else if ((c & 0xf8) == 0xf0) {
-		n = 4, c &= 0x07, min = 0x10000;
-	} else {
-		return 0;
 	}
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
+	if (c >= 0xfe || !(c & 0x40)) {
+		*cp = -1;	/* impossible byte or stray continuation */
+		return 1;
+	}
+	for (mask = 0x80; c & mask; mask >>= 1)
+		len++;
+	c &= mask - 1;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80) {
+			*cp = -1;
+			return i;
+		}
 		c = c << 6 | (s[i] & 0x3f);
 	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return n;
+	if (c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff) ||
+	    (c >= 0xfdd0 && c <= 0xfdef) || (c & 0xfffe) == 0xfffe)
+		*cp = -1;
+	else if (c < min_cp[len - 2] && !(c == 0 && len == 2))
+		*cp = -1;	/* overlong, except modified UTF-8's NUL */
+	else
+		*cp = (int)c;
+	return len;
 }
 
 static void put_quoted(struct json *j, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	unsigned int cp;
+	int icp;
 	size_t n;
 
 	put(j, "\"", 1);
@@ -101,13 +114,9 @@ static void put_quoted(struct json *j, const char *str)
 		case '\t': puts_(j, "\\t"); s++; continue;
 		default: break;
 		}
-		n = utf8_decode(s, &cp);
-		if (n == 0) {
-			put_uescape(j, 0xfffd);	/* invalid byte, as qemu does */
-			s++;
-			continue;
-		}
+		n = utf8_decode(s, &icp);
 		s += n;
+		cp = icp < 0 ? 0xfffd : (unsigned int)icp;
 		if (cp >= 0x20 && cp < 0x7f) {
 			char c = (char)cp;
 

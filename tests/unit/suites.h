@@ -29,19 +29,19 @@ Suite *tables_suite(void);
  * a message containing sub.  Checking the text, not only the code, is what
  * shows that the right rule fired and that the message names the field.
  */
-#define ck_assert_fails(expr, e, ecode, sub)					\
-	do {									\
-		int ret_ = (expr);						\
-		ck_assert_int_eq(ret_, -(ecode));				\
-		ck_assert_int_eq((e)->code, (ecode));				\
-		ck_assert_msg(strstr((e)->msg, (sub)) != NULL,			\
-			      "error message \"%s\" lacks \"%s\"",		\
-			      (e)->msg, (sub));					\
+#define ck_assert_fails(expr, e, ecode, sub)				\
+	do {								\
+		int ret_ = (expr);					\
+		ck_assert_int_eq(ret_, -(ecode));			\
+		ck_assert_int_eq((e)->code, (ecode));			\
+		ck_assert_msg(strstr((e)->msg, (sub)) != NULL,		\
+			      "error message \"%s\" lacks \"%s\"",	\
+			      (e)->msg, (sub));				\
 	} while (0)
 
 /* A message contains a substring (for messages built by hand). */
-#define ck_assert_contains(str, sub)						\
-	ck_assert_msg(strstr((str), (sub)) != NULL,				\
+#define ck_assert_contains(str, sub)					\
+	ck_assert_msg(strstr((str), (sub)) != NULL,			\
 		      "\"%s\" lacks \"%s\"", (str), (sub))
 
 #endif

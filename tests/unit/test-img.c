@@ -339,7 +339,12 @@ START_TEST(test_qcow2_info_twice)
 	ck_assert_int_eq(img_info(img, &again, &err), 0);
 	ck_assert_uint_eq(again.nb_snapshots, 1);
 	ck_assert_str_eq(again.snapshots[0].name, "s");
-	itree_free(again.spec);
+	/*
+	 * Forget the first result, as a caller would: from here only the
+	 * image may hold what it handed out, and img_close must free it.
+	 */
+	itree_free(info.spec);
+	info = again;
 }
 END_TEST
 
@@ -742,6 +747,122 @@ START_TEST(test_create_qcow2_rounds_size)
 }
 END_TEST
 
+START_TEST(test_create_qcow2_prealloc_metadata)
+{
+	const uint8_t *data;
+	size_t len;
+
+	/*
+	 * 1 MiB, 64 KiB clusters: header, refcount table, refcount block,
+	 * L1, one L2 table, then 16 data clusters mapped in order.
+	 */
+	create_and_open("qcow2", "size=1M,preallocation=metadata");
+	data = io_mem_data(img->file, &len);
+	ck_assert_uint_eq(len, 21 * CS);
+	ck_assert_uint_eq(be64_at(data + 3 * CS),
+			  (4 * CS) | QCOW2_OFLAG_COPIED);
+	ck_assert_uint_eq(be64_at(data + 3 * CS + 8), 0);
+	for (unsigned int j = 0; j < 16; j++)
+		ck_assert_uint_eq(be64_at(data + 4 * CS + j * 8),
+				  ((5 + j) * CS) | QCOW2_OFLAG_COPIED);
+	ck_assert_uint_eq(be64_at(data + 4 * CS + 16 * 8), 0);
+	for (unsigned int i = 0; i < 21; i++)
+		ck_assert_uint_eq(qcow2_refblock_get(data + 2 * CS, 4, i), 1);
+	ck_assert_uint_eq(qcow2_refblock_get(data + 2 * CS, 4, 21), 0);
+}
+END_TEST
+
+START_TEST(test_create_qcow2_falloc_unsupported)
+{
+	const struct driver *drv = img_driver_find("qcow2");
+	struct opt_set set;
+	struct io *io = NULL;
+
+	/* Memory files cannot reserve blocks: the error says so. */
+	ck_assert_int_eq(opts_init(&set, drv->create_opts,
+				   opts_count(drv->create_opts)), 0);
+	ck_assert_int_eq(opts_parse(&set, "size=1M,preallocation=falloc",
+				    &err), 0);
+	ck_assert_int_eq(io_mem_open(NULL, 0, "fa.qcow2", &io, &err), 0);
+	ck_assert_fails(drv->create(io, "fa.qcow2", &set, &err), &err,
+			ENOTSUP,
+			"'fa.qcow2': preallocation=falloc is not supported");
+	opts_free(&set);
+	io_close(io);
+}
+END_TEST
+
+/*
+ * Create fmt on a fault-wrapped memory file that dies at write stop
+ * (0: never); returns the create result and leaves the file's bytes in
+ * img_buf/img_len.  *writes gets the number of writes attempted.
+ */
+static int create_crashing(const char *fmt, const char *options,
+			   unsigned long stop, unsigned long *writes)
+{
+	const struct driver *drv = img_driver_find(fmt);
+	struct io_fault_cfg cfg = { .stop_write = stop };
+	struct opt_set set;
+	struct io *mem = NULL, *io = NULL;
+	const uint8_t *data;
+	int ret;
+
+	ck_assert_int_eq(opts_init(&set, drv->create_opts,
+				   opts_count(drv->create_opts)), 0);
+	ck_assert_int_eq(opts_parse(&set, options, &err), 0);
+	ck_assert_int_eq(io_mem_open(NULL, 0, "crash", &mem, &err), 0);
+	ck_assert_int_eq(io_fault_wrap(mem, &cfg, &io, &err), 0);
+	ret = drv->create(io, "crash", &set, &err);
+	*writes = io_fault_writes(io);
+	data = io_mem_data(mem, &img_len);
+	free(img_buf);
+	img_buf = malloc(img_len ? img_len : 1);
+	ck_assert_ptr_nonnull(img_buf);
+	if (img_len)
+		memcpy(img_buf, data, img_len);
+	io_close(io);
+	opts_free(&set);
+	return ret;
+}
+
+/* A create cut short at any write leaves no image that probes as fmt. */
+static void crash_leaves_no_header(const char *fmt, const char *options)
+{
+	unsigned long n = 0, w = 0;
+
+	ck_assert_int_eq(create_crashing(fmt, options, 0, &n), 0);
+	ck_assert_uint_ge(n, 2);
+	ck_assert_int_eq(try_open("crash", NULL), 0);
+	ck_assert_str_eq(img->drv->name, fmt);
+	img_close(img);
+	img = NULL;
+	for (unsigned long stop = 1; stop <= n; stop++) {
+		ck_assert_int_lt(create_crashing(fmt, options, stop, &w), 0);
+		ck_assert_msg(img_len < 4 || (memcmp(img_buf, "QFI\xfb", 4) &&
+					      memcmp(img_buf, "QED", 4)),
+			      "%s: crash at write %lu of %lu left a header",
+			      fmt, stop, n);
+	}
+}
+
+START_TEST(test_create_qcow2_crash_leaves_no_header)
+{
+	crash_leaves_no_header("qcow2", "size=1G");
+}
+END_TEST
+
+START_TEST(test_create_qcow2_prealloc_crash_leaves_no_header)
+{
+	crash_leaves_no_header("qcow2", "size=1M,preallocation=full");
+}
+END_TEST
+
+START_TEST(test_create_qed_crash_leaves_no_header)
+{
+	crash_leaves_no_header("qed", "size=1G");
+}
+END_TEST
+
 START_TEST(test_create_qed)
 {
 	create_and_open("qed", "size=1G");
@@ -846,6 +967,11 @@ Suite *img_suite(void)
 	tcase_add_test(c, test_create_qcow2_options);
 	tcase_add_test(c, test_create_qcow2_v2);
 	tcase_add_test(c, test_create_qcow2_rounds_size);
+	tcase_add_test(c, test_create_qcow2_prealloc_metadata);
+	tcase_add_test(c, test_create_qcow2_falloc_unsupported);
+	tcase_add_test(c, test_create_qcow2_crash_leaves_no_header);
+	tcase_add_test(c, test_create_qcow2_prealloc_crash_leaves_no_header);
+	tcase_add_test(c, test_create_qed_crash_leaves_no_header);
 	tcase_add_test(c, test_create_qed);
 	tcase_add_test(c, test_create_raw);
 	suite_add_tcase(s, c);

@@ -262,8 +262,10 @@ END_TEST
 
 /*
  * qemu's quoted_str() decodes with mod_utf8_codepoint(): an invalid
- * sequence is consumed whole and becomes one U+FFFD, and noncharacters
- * are invalid.  qemu-img prints file names this way, so we must too.
+ * sequence is consumed whole and becomes one U+FFFD, noncharacters are
+ * invalid, and C0 80 is U+0000.  qemu-img prints file names this way, so
+ * we must too.  Expected texts are those of qemu's own test,
+ * tests/unit/check-qjson.c utf8_string().
  */
 START_TEST(test_qemu_overlong_is_one_replacement)
 {
@@ -282,6 +284,20 @@ START_TEST(test_qemu_noncharacter_replaced)
 {
 	/* U+FFFE is a noncharacter: qemu prints U+FFFD. */
 	quoted_is("\xef\xbf\xbe", "\"\\uFFFD\"");
+}
+END_TEST
+
+START_TEST(test_qemu_five_byte_sequence_is_one_replacement)
+{
+	/* U+200000 in the old 5-byte form: one sequence, one U+FFFD. */
+	quoted_is("\xf8\x88\x80\x80\x80", "\"\\uFFFD\"");
+}
+END_TEST
+
+START_TEST(test_qemu_modified_utf8_nul)
+{
+	/* qemu decodes modified UTF-8: C0 80 is U+0000. */
+	quoted_is("a\xc0\x80" "b", "\"a\\u0000b\"");
 }
 END_TEST
 
@@ -415,6 +431,8 @@ Suite *json_suite(void)
 	tcase_add_test(q, test_qemu_overlong_is_one_replacement);
 	tcase_add_test(q, test_qemu_truncated_sequence_is_one_replacement);
 	tcase_add_test(q, test_qemu_noncharacter_replaced);
+	tcase_add_test(q, test_qemu_five_byte_sequence_is_one_replacement);
+	tcase_add_test(q, test_qemu_modified_utf8_nul);
 	suite_add_tcase(s, q);
 
 	tcase_add_test(m, test_unbalanced_is_null);

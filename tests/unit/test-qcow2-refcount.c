@@ -15,44 +15,48 @@ static uint64_t max_of(unsigned int order)
 	return bits == 64 ? UINT64_MAX : (UINT64_C(1) << bits) - 1;
 }
 
+/* Set entry i to val and check it, and that its neighbours did not move. */
+static void set_and_check(uint8_t *block, unsigned int order, uint64_t i,
+			  uint64_t val)
+{
+	uint64_t entries = (uint64_t)BLOCK * 8 >> order;
+	uint64_t prev = i > 0 ? qcow2_refblock_get(block, order, i - 1) : 0;
+	uint64_t next = i + 1 < entries ?
+			qcow2_refblock_get(block, order, i + 1) : 0;
+	uint64_t got;
+
+	qcow2_refblock_set(block, order, i, val);
+	got = qcow2_refblock_get(block, order, i);
+	ck_assert_msg(got == val, "order %u idx %llu: got %#llx want %#llx",
+		      order, (unsigned long long)i, (unsigned long long)got,
+		      (unsigned long long)val);
+	if (i > 0)
+		ck_assert_uint_eq(qcow2_refblock_get(block, order, i - 1),
+				  prev);
+	if (i + 1 < entries)
+		ck_assert_uint_eq(qcow2_refblock_get(block, order, i + 1),
+				  next);
+}
+
 /*
- * Set/get at several indexes in one block for one order, checking that
- * each write touches only its own entry.
+ * Set/get at several indexes of one block for one order, over all-zero
+ * and all-ones neighbours; restoring each entry must restore the block.
  */
 static void round_trip(unsigned int order)
 {
-	uint8_t block[BLOCK], before[BLOCK];
+	uint8_t block[BLOCK];
 	uint64_t entries = (uint64_t)BLOCK * 8 >> order;
 	const uint64_t idx[] = { 0, 1, 2, 7, 8, 9, entries / 2, entries - 2,
 				 entries - 1 };
 	uint64_t max = max_of(order);
+	const uint64_t vals[] = { 1, max, max ^ (max >> 1) };
 
 	for (unsigned int fill = 0; fill < 2; fill++) {
-		/* Neighbours all-zero, then all-ones. */
 		memset(block, fill ? 0xff : 0, sizeof(block));
 		for (size_t k = 0; k < sizeof(idx) / sizeof(idx[0]); k++) {
-			uint64_t i = idx[k];
-			uint64_t vals[3] = { 1, max, max ^ (max >> 1) };
-
-			for (size_t v = 0; v < 3; v++) {
-				uint64_t val = vals[v];
-
-				memcpy(before, block, sizeof(block));
-				qcow2_refblock_set(block, order, i, val);
-				ck_assert_msg(qcow2_refblock_get(block, order, i) == val,
-					      "order %u idx %llu: got %llu want %llu",
-					      order, (unsigned long long)i,
-					      (unsigned long long)qcow2_refblock_get(block, order, i),
-					      (unsigned long long)val);
-				if (i > 0)
-					ck_assert_uint_eq(qcow2_refblock_get(block, order, i - 1),
-							  qcow2_refblock_get(before, order, i - 1));
-				if (i + 1 < entries)
-					ck_assert_uint_eq(qcow2_refblock_get(block, order, i + 1),
-							  qcow2_refblock_get(before, order, i + 1));
-			}
-			/* Put the neighbourhood back as it was. */
-			qcow2_refblock_set(block, order, i, fill ? max : 0);
+			for (size_t v = 0; v < 3; v++)
+				set_and_check(block, order, idx[k], vals[v]);
+			set_and_check(block, order, idx[k], fill ? max : 0);
 		}
 		for (size_t b = 0; b < sizeof(block); b++)
 			ck_assert_uint_eq(block[b], fill ? 0xff : 0);

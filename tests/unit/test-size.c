@@ -221,6 +221,18 @@ START_TEST(test_format_gib_and_up)
 }
 END_TEST
 
+START_TEST(test_format_rounds_like_qemu)
+{
+	/*
+	 * Just under 1000 KiB stays in KiB and "%0.3g" rounds it up to
+	 * "1e+03": odd, but it is what qemu-img's size_to_str() prints.
+	 */
+	format_is(1023897, "1e+03 KiB");
+	format_is(1023999, "1e+03 KiB");
+	format_is(1024000, "0.977 MiB");
+}
+END_TEST
+
 START_TEST(test_format_int64_max)
 {
 	format_is((uint64_t)INT64_MAX, "8 EiB");
@@ -295,6 +307,7 @@ Suite *size_suite(void)
 	tcase_add_test(f, test_format_kib);
 	tcase_add_test(f, test_format_mib);
 	tcase_add_test(f, test_format_gib_and_up);
+	tcase_add_test(f, test_format_rounds_like_qemu);
 	tcase_add_test(f, test_format_int64_max);
 	tcase_add_test(f, test_format_short_buffer);
 	suite_add_tcase(s, f);

@@ -202,7 +202,8 @@ static uint8_t *put_ext(uint8_t *p, uint32_t type, const void *data,
 {
 	be32_set(p, type);
 	be32_set(p + 4, len);
-	memcpy(p + 8, data, len);
+	if (len)
+		memcpy(p + 8, data, len);
 	memset(p + 8 + len, 0, ((len + 7) & ~7U) - len);
 	return p + 8 + ((len + 7) & ~7U);
 }

@@ -37,7 +37,7 @@ int qcow2_snapshots_parse(const uint8_t *buf, size_t len, uint32_t nb,
 {
 	uint64_t cs = 1ULL << h->cluster_bits;
 	struct qcow2_snapshot *snaps;
-	uint64_t off = 0;
+	uint64_t off = 0, want = 0;
 	int ret;
 
 	snaps = calloc(nb ? nb : 1, sizeof(*snaps));
@@ -49,8 +49,10 @@ int qcow2_snapshots_parse(const uint8_t *buf, size_t len, uint32_t nb,
 		struct qcow2_disk_snapshot_extra x;
 		uint64_t end, id_size, name_size;
 
-		if (off + sizeof(d) > len)
+		if (off + sizeof(d) > len) {
+			want = off + sizeof(d);
 			goto short_buf;
+		}
 		memcpy(&d, buf + off, sizeof(d));
 		sn->l1_table_offset = be64_get(d.l1_table_offset);
 		sn->l1_size = be32_get(d.l1_size);
@@ -93,8 +95,10 @@ int qcow2_snapshots_parse(const uint8_t *buf, size_t len, uint32_t nb,
 					  QCOW2_MAX_SNAPSHOT_TABLE);
 			goto fail;
 		}
-		if (end > len)
+		if (end > len) {
+			want = end;
 			goto short_buf;
+		}
 		off += sizeof(d);
 
 		memset(&x, 0, sizeof(x));
@@ -131,7 +135,7 @@ int qcow2_snapshots_parse(const uint8_t *buf, size_t len, uint32_t nb,
 	*out = snaps;
 	return 0;
 short_buf:
-	*need = (size_t)(off + 65536);
+	*need = (size_t)want;
 	qcow2_snapshots_free(snaps, nb);
 	return -EAGAIN;
 oom:

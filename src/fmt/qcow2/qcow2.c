@@ -659,20 +659,25 @@ static int qcow2_open(struct img *img, unsigned int flags,
 	if (ret < 0)
 		goto fail;
 
-	/* Read cluster 0 whole: header, extensions and backing name. */
+	/*
+	 * Read cluster 0 whole: header, extensions and backing name.  The
+	 * first bytes say how large a cluster is; a bad cluster_bits is
+	 * reported by qcow2_meta_parse on what we have.
+	 */
 	ret = img->file->ops->pread(img->file, first, sizeof(first), 0, &got,
 				    err);
 	if (ret < 0)
 		goto fail;
-	ret = qcow2_header_from_disk(first, got, &s->m.h, err);
-	free(s->m.h.extra);
-	s->m.h.extra = NULL;
-	if (ret < 0)
-		goto fail;
-	s->cluster_size = 1ULL << s->m.h.cluster_bits;
-	c0_len = (size_t)(s->cluster_size < s->file_size ? s->cluster_size :
-			  s->file_size);
-	c0 = malloc(c0_len);
+	c0_len = got;
+	if (got >= 24) {
+		uint32_t bits = be32_at(first + 20);
+
+		if (bits >= QCOW2_MIN_CLUSTER_BITS &&
+		    bits <= QCOW2_MAX_CLUSTER_BITS)
+			c0_len = (size_t)((1ULL << bits) < s->file_size ?
+					  (1ULL << bits) : s->file_size);
+	}
+	c0 = malloc(c0_len ? c0_len : 1);
 	if (!c0) {
 		ret = img_err_set(err, ENOMEM, "out of memory");
 		goto fail;
@@ -683,6 +688,7 @@ static int qcow2_open(struct img *img, unsigned int flags,
 	ret = qcow2_meta_parse(c0, c0_len, &s->m, err);
 	if (ret < 0)
 		goto fail;
+	s->cluster_size = 1ULL << s->m.h.cluster_bits;
 	ret = qcow2_meta_validate(&s->m, s->file_size, err);
 	if (ret < 0)
 		goto fail;
@@ -810,6 +816,7 @@ static int qcow2_info(struct img *img, struct img_info *info,
 	info->encrypted = h->crypt_method != QCOW2_CRYPT_NONE;
 
 	if (h->nb_snapshots) {
+		free(s->img_snapshots);
 		s->img_snapshots = calloc(h->nb_snapshots,
 					  sizeof(*s->img_snapshots));
 		if (!s->img_snapshots)
