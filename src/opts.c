@@ -89,7 +89,7 @@ static int assign(struct opt_set *set, int idx, const char *val,
 			return img_err_set(err, EINVAL,
 					   "parameter '%s' expects a number",
 					   d->name);
-		v->n = strtoull(val, &end, 10);
+		v->n = strtoull(val, &end, 0);	/* 0x10 too, as qemu */
 		if (errno || *end)
 			return img_err_set(err, EINVAL,
 					   "parameter '%s' expects a number",

@@ -276,10 +276,16 @@ static int parse_ext(struct qcow2_meta *m, uint32_t type, const uint8_t *p,
 	default: {
 		struct qcow2_unknown_ext *u;
 
-		u = realloc(m->unknown, (m->nb_unknown + 1) * sizeof(*u));
-		if (!u)
-			return -ENOMEM;
-		m->unknown = u;
+		/* Grow geometrically: cluster 0 may hold 256k of them. */
+		if (m->nb_unknown == m->cap_unknown) {
+			uint32_t cap = m->cap_unknown ? m->cap_unknown * 2 : 4;
+
+			u = realloc(m->unknown, cap * sizeof(*u));
+			if (!u)
+				return -ENOMEM;
+			m->unknown = u;
+			m->cap_unknown = cap;
+		}
 		u = &m->unknown[m->nb_unknown];
 		u->type = type;
 		u->len = len;

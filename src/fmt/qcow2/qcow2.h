@@ -91,6 +91,7 @@ struct qcow2_meta {
 	uint64_t crypto_length;
 	struct qcow2_unknown_ext *unknown;
 	uint32_t nb_unknown;
+	uint32_t cap_unknown;
 };
 
 struct qcow2_state {
