@@ -74,6 +74,11 @@ static size_t put_bitmaps_ext(size_t off, uint32_t nb, uint64_t dir_size,
 	b.nb_bitmaps = be32_put(nb);
 	b.bitmap_directory_size = be64_put(dir_size);
 	b.bitmap_directory_offset = be64_put(dir_offset);
+	/* Live bitmaps carry the autoclear bit (v3 only has the field). */
+	if (be32_get(hdr()->version) == 3)
+		hdr()->autoclear_features =
+			be64_put(be64_get(hdr()->autoclear_features) |
+				 QCOW2_AUTOCLEAR_BITMAPS);
 	return put_ext(off, QCOW2_EXT_BITMAPS, &b, sizeof(b));
 }
 
@@ -658,8 +663,8 @@ END_TEST
 START_TEST(test_bitmaps_ext_reserved_nonzero)
 {
 	put_bitmaps_ext(112, 1, 32, 4 * CS);
-	c0[112 + 8 + 7] = 1;	/* reserved field */
-	ck_assert_fails(parse(CS), &err, EINVAL,
+	c0[112 + 8 + 7] = 1;	/* reserved field, checked for live bitmaps */
+	ck_assert_fails(validate(5 * CS), &err, EINVAL,
 			"bitmaps header extension: reserved field is not zero");
 }
 END_TEST
@@ -1079,12 +1084,21 @@ START_TEST(test_bitmaps_ok)
 }
 END_TEST
 
+/* v2 has no autoclear field: a bitmaps extension there is stale, ignored. */
 START_TEST(test_bitmaps_in_v2)
 {
 	put_v2();
-	put_bitmaps_ext(72, 1, 32, 4 * CS);
-	ck_assert_fails(validate(5 * CS), &err, EINVAL,
-			"bitmaps extension in a v2 image");
+	put_bitmaps_ext(72, 0, 1ULL << 40, 7);
+	ck_assert_int_eq(validate(5 * CS), 0);
+}
+END_TEST
+
+/* Without the autoclear bit the extension is stale and not validated. */
+START_TEST(test_bitmaps_stale_ignored)
+{
+	put_bitmaps_ext(112, 0, 1ULL << 40, 7);
+	hdr()->autoclear_features = be64_put(0);
+	ck_assert_int_eq(validate(5 * CS), 0);
 }
 END_TEST
 
@@ -1310,6 +1324,7 @@ Suite *qcow2_header_suite(void)
 	tcase_add_test(v, test_bitmap_dir_misaligned);
 	tcase_add_test(v, test_bitmaps_ok);
 	tcase_add_test(v, test_bitmaps_in_v2);
+	tcase_add_test(v, test_bitmaps_stale_ignored);
 	tcase_add_test(v, test_extl2_cluster_bits_13);
 	tcase_add_test(v, test_extl2_halves_l2_coverage);
 	tcase_add_test(v, test_extl2_ok);

@@ -252,9 +252,7 @@ static int parse_ext(struct qcow2_meta *m, uint32_t type, const uint8_t *p,
 		m->nb_bitmaps = be32_get(b.nb_bitmaps);
 		m->bitmap_dir_size = be64_get(b.bitmap_directory_size);
 		m->bitmap_dir_offset = be64_get(b.bitmap_directory_offset);
-		if (be32_get(b.reserved))
-			return img_err_set(err, EINVAL,
-					   "bitmaps header extension: reserved field is not zero");
+		m->bitmaps_reserved = be32_get(b.reserved);
 		return 0;
 	}
 	case QCOW2_EXT_CRYPTO_HEADER: {
@@ -536,11 +534,16 @@ int qcow2_meta_validate(const struct qcow2_meta *m, uint64_t file_size,
 	if (ret < 0)
 		return ret;
 
-	/* Bitmap directory (only if the bitmaps are not stale). */
-	if (m->has_bitmaps_ext) {
-		if (h->version < 3)
+	/*
+	 * Bitmap directory, only if the bitmaps are live: without the
+	 * autoclear bit (always so in v2) a writer that did not know them
+	 * has touched the image, the extension is stale and is ignored.
+	 */
+	if (m->has_bitmaps_ext &&
+	    (h->autoclear_features & QCOW2_AUTOCLEAR_BITMAPS)) {
+		if (m->bitmaps_reserved)
 			return img_err_set(err, EINVAL,
-					   "bitmaps extension in a v2 image");
+					   "bitmaps header extension: reserved field is not zero");
 		if (m->nb_bitmaps == 0)
 			return img_err_set(err, EINVAL,
 					   "bitmaps extension with no bitmaps");

@@ -86,6 +86,7 @@ struct qcow2_meta {
 	uint32_t nb_bitmaps;
 	uint64_t bitmap_dir_size;
 	uint64_t bitmap_dir_offset;
+	uint32_t bitmaps_reserved;	/* must be 0 when the bitmaps are live */
 	bool has_crypto_ext;
 	uint64_t crypto_offset;
 	uint64_t crypto_length;
