@@ -232,6 +232,16 @@ static int create_check_backing(const char *filename, struct opt_set *opts,
 					   filename);
 		return 0;
 	}
+	path = img_path_combine(filename, backing);
+	if (!path)
+		return img_err_set(err, ENOMEM, "out of memory");
+	if (!strcmp(path, filename)) {
+		free(path);
+		return img_err_set(err, EINVAL,
+				   "'%s': an image cannot be its own backing file",
+				   filename);
+	}
+	free(path);
 	if (bfmt && !img_driver_find(bfmt))
 		return img_err_set(err, EINVAL,
 				   "'%s': unknown backing format '%s'",

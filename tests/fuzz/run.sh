@@ -62,10 +62,14 @@ for bin in "$@"; do
 	name=$(basename "$bin")
 	short=${name#fuzz-}
 	t_wanted "$name" || continue
-	if [ ! -x "$bin" ]; then
+	if [ ! -f "$bin" ] || [ ! -x "$bin" ]; then
 		t_fail "$name" "no such fuzz target binary: $bin"
 		continue
 	fi
+	case $bin in
+	/*) ;;
+	*) bin="$PWD/$bin" ;;	# it runs from its own folder
+	esac
 	seeds="$ROOT/tests/fuzz/corpus/$short"
 	[ -d "$seeds" ] || seeds="$ROOT/tests/fuzz/corpus/$name"
 	dir="$TMP/$name"

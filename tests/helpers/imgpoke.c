@@ -235,20 +235,47 @@ static const struct poke_field *find_field(enum poke_fmt f, const char *name)
 	return NULL;
 }
 
-/* Decode width bytes at p as an integer of the given endianness. */
+/* Decode width (1, 2, 4 or 8) bytes at p, big- or little-endian. */
 static uint64_t get_int(const uint8_t *p, unsigned int width, bool be)
 {
-	uint64_t v = 0;
-
-	for (unsigned int i = 0; i < width; i++)
-		v = v << 8 | p[be ? i : width - 1 - i];
-	return v;
+	switch (width) {
+	case 1:
+		return p[0];
+	case 2:
+		return be ? be16_at(p) : le16_get(*(const struct le16 *)p);
+	case 4:
+		return be ? be32_at(p) : le32_get(*(const struct le32 *)p);
+	default:
+		return be ? be64_at(p) : le64_at(p);
+	}
 }
 
+/* The caller has checked that v fits in width bytes. */
 static void put_int(uint8_t *p, unsigned int width, bool be, uint64_t v)
 {
-	for (unsigned int i = 0; i < width; i++, v >>= 8)
-		p[be ? width - 1 - i : i] = (uint8_t)v;
+	switch (width) {
+	case 1:
+		p[0] = (uint8_t)v;
+		break;
+	case 2:
+		if (be)
+			be16_set(p, (uint16_t)v);
+		else
+			*(struct le16 *)p = le16_put((uint16_t)v);
+		break;
+	case 4:
+		if (be)
+			be32_set(p, (uint32_t)v);
+		else
+			*(struct le32 *)p = le32_put((uint32_t)v);
+		break;
+	default:
+		if (be)
+			be64_set(p, v);
+		else
+			le64_set(p, v);
+		break;
+	}
 }
 
 static bool fits(uint64_t v, unsigned int width)
@@ -303,7 +330,6 @@ static int cmd_dump(struct io *io)
 		else if (hlen <= QCOW2_V3_HEADER_LEN)
 			n = ARRAY_SIZE(qcow2_fields) - 1;
 	}
-	printf("format %s\n", fmts[f].name);
 	for (size_t i = 0; i < n; i++) {
 		const struct poke_field *fl = &fmts[f].fields[i];
 		uint64_t v = read_field(io, f, fl);
