@@ -12,6 +12,12 @@
 #include "driver.h"
 #include "size.h"
 
+/* The recorded errno, for NULL-returning helpers (EINVAL without err). */
+static int err_code(const struct img_err *err)
+{
+	return err && err->code > 0 ? err->code : EINVAL;
+}
+
 char *img_path_combine(const char *base, const char *name)
 {
 	const char *slash;
@@ -196,19 +202,32 @@ int img_info(struct img *img, struct img_info *info, struct img_err *err)
 	return 0;
 }
 
-int img_create_opts(const char *fmt, const struct opt_desc **desc,
-		    size_t *count, struct img_err *err)
+/* The driver that creates fmt images, or NULL with err filled in. */
+static const struct driver *creator(const char *fmt, struct img_err *err)
 {
 	const struct driver *drv = img_driver_find(fmt);
 
+	if (!drv) {
+		img_err_set(err, EINVAL,
+			    "unknown format '%s' (supported: qcow2, qed, raw)",
+			    fmt);
+		return NULL;
+	}
+	if (!drv->create) {
+		img_err_set(err, ENOTSUP,
+			    "format '%s' does not support image creation", fmt);
+		return NULL;
+	}
+	return drv;
+}
+
+int img_create_opts(const char *fmt, const struct opt_desc **desc,
+		    size_t *count, struct img_err *err)
+{
+	const struct driver *drv = creator(fmt, err);
+
 	if (!drv)
-		return img_err_set(err, EINVAL,
-				   "unknown format '%s' (supported: qcow2, qed, raw)",
-				   fmt);
-	if (!drv->create)
-		return img_err_set(err, ENOTSUP,
-				   "format '%s' does not support image creation",
-				   fmt);
+		return -err_code(err);
 	*desc = drv->create_opts;
 	*count = opts_count(drv->create_opts);
 	return 0;
@@ -282,17 +301,11 @@ int img_create_prepare(const char *fmt, const char *filename,
 		       struct opt_set *opts, unsigned int flags,
 		       struct img_err *err)
 {
-	const struct driver *drv = img_driver_find(fmt);
+	const struct driver *drv = creator(fmt, err);
 	int ret;
 
 	if (!drv)
-		return img_err_set(err, EINVAL,
-				   "unknown format '%s' (supported: qcow2, qed, raw)",
-				   fmt);
-	if (!drv->create)
-		return img_err_set(err, ENOTSUP,
-				   "format '%s' does not support image creation",
-				   fmt);
+		return -err_code(err);
 	if (drv->create_check) {
 		ret = drv->create_check(filename, opts, err);
 		if (ret < 0)
@@ -313,10 +326,12 @@ int img_create_prepare(const char *fmt, const char *filename,
 int img_create(const char *fmt, const char *filename, struct opt_set *opts,
 	       unsigned int flags, struct img_err *err)
 {
-	const struct driver *drv = img_driver_find(fmt);
+	const struct driver *drv = creator(fmt, err);
 	struct io *file = NULL;
 	int ret;
 
+	if (!drv)
+		return -err_code(err);
 	ret = img_create_prepare(fmt, filename, opts, flags, err);
 	if (ret < 0)
 		return ret;
