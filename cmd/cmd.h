@@ -27,6 +27,8 @@ struct cmd {
 extern const struct cmd cmd_table[];
 extern const size_t cmd_count;
 const struct cmd *cmd_find(const char *name);
+/* main() itself, as the unit tests see it (built with -Dmain=imgtool_main). */
+int imgtool_main(int argc, char **argv);
 
 /* Options shared by several commands, filled by the argp children. */
 struct common_opts {

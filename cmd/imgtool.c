@@ -1,9 +1,29 @@
 /* SPDX-License-Identifier: MIT */
-/* imgtool: main, top-level options and dispatch. */
+/*
+ * imgtool: main, the subcommand table, top-level options and dispatch.
+ * The unit tests link this file with main renamed to imgtool_main (see
+ * the Makefile), so they can check the table and the dispatch.
+ */
 #include <stdio.h>
 #include <string.h>
 
 #include "cmd.h"
+
+/* Sorted by name; looked up by exact name only. */
+const struct cmd cmd_table[] = {
+	{ "create", cmd_create, "Create a new disk image", CMD_WRITES },
+	{ "info", cmd_info, "Show information about a disk image", CMD_JSON },
+};
+
+const size_t cmd_count = sizeof(cmd_table) / sizeof(cmd_table[0]);
+
+const struct cmd *cmd_find(const char *name)
+{
+	for (size_t i = 0; i < cmd_count; i++)
+		if (!strcmp(cmd_table[i].name, name))
+			return &cmd_table[i];
+	return NULL;
+}
 
 static void usage(FILE *out)
 {

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The lookup tables: drivers (src/driver.c) and commands (cmd/commands.c)
+ * The lookup tables: drivers (src/driver.c) and commands (cmd/imgtool.c)
  * are sorted, unique and found by exact name only; every driver's create
  * options are unique and NULL-terminated.
  */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../../cmd/cmd.h"
 #include "../../src/driver.h"
@@ -107,6 +109,38 @@ START_TEST(test_img_create_opts)
 }
 END_TEST
 
+/* Every subcommand has its man page (the tests run from the top folder). */
+START_TEST(test_cmd_has_man_page)
+{
+	for (size_t i = 0; i < cmd_count; i++) {
+		char path[128];
+
+		snprintf(path, sizeof(path), "man/imgtool-%s.1",
+			 cmd_table[i].name);
+		ck_assert_msg(access(path, R_OK) == 0, "no man page %s", path);
+	}
+}
+END_TEST
+
+/* main's dispatch: exact names only, usage errors exit 1. */
+START_TEST(test_dispatch)
+{
+	char prog[] = "imgtool", version[] = "--version", bogus[] = "--bogus";
+	char inf[] = "inf", none[] = "frobnicate";
+	char *a1[] = { prog, NULL };
+	char *a2[] = { prog, version, NULL };
+	char *a3[] = { prog, bogus, NULL };
+	char *a4[] = { prog, inf, NULL };
+	char *a5[] = { prog, none, NULL };
+
+	ck_assert_int_eq(imgtool_main(1, a1), 1);
+	ck_assert_int_eq(imgtool_main(2, a2), 0);
+	ck_assert_int_eq(imgtool_main(2, a3), 1);
+	ck_assert_int_eq(imgtool_main(2, a4), 1);
+	ck_assert_int_eq(imgtool_main(2, a5), 1);
+}
+END_TEST
+
 START_TEST(test_cmd_table_sorted_unique)
 {
 	ck_assert_uint_ge(cmd_count, 2);
@@ -174,6 +208,8 @@ Suite *tables_suite(void)
 	tcase_add_test(c, test_cmd_table_sorted_unique);
 	tcase_add_test(c, test_cmd_find_exact);
 	tcase_add_test(c, test_cmd_find_no_prefix_or_case);
+	tcase_add_test(c, test_cmd_has_man_page);
+	tcase_add_test(c, test_dispatch);
 	suite_add_tcase(s, c);
 	return s;
 }
