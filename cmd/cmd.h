@@ -45,9 +45,7 @@ extern const struct argp common_quiet_argp;	/* -q */
 extern const struct argp common_share_argp;	/* -U */
 extern const struct argp common_help_argp;	/* --help, --usage */
 
-/* Where argp writes its errors during cmd_parse (captured, then trimmed). */
-extern FILE *cmd_argp_errs;
-/* Call from a subcommand parser's ARGP_KEY_INIT: wires errors and children. */
+/* Call from a subcommand parser's ARGP_KEY_INIT: hands children their input. */
 void cmd_argp_init(struct argp_state *state, struct common_opts *common);
 
 /*

@@ -33,12 +33,8 @@ void cmd_print_warnings(const struct img *img)
 				img->warnings[i]);
 }
 
-FILE *cmd_argp_errs;
-
 void cmd_argp_init(struct argp_state *state, struct common_opts *common)
 {
-	if (cmd_argp_errs)
-		state->err_stream = cmd_argp_errs;
 	for (size_t i = 0; state->root_argp->children &&
 			   state->root_argp->children[i].argp; i++)
 		state->child_inputs[i] = common;
@@ -183,10 +179,8 @@ int cmd_parse(const struct argp *argp, const char *cmdname, int argc,
 	saved = cap ? dup(STDERR_FILENO) : -1;
 	if (saved >= 0)
 		dup2(fileno(cap), STDERR_FILENO);
-	cmd_argp_errs = stderr;
 	ret = argp_parse(argp, argc, argv, ARGP_NO_EXIT | ARGP_NO_HELP, &idx,
 			 input);
-	cmd_argp_errs = NULL;
 	fflush(stderr);
 	if (saved >= 0) {
 		dup2(saved, STDERR_FILENO);

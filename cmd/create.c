@@ -240,8 +240,7 @@ int cmd_create(int argc, char **argv)
 	}
 	if (!a.common.quiet)
 		print_formatting(a.file, fmt, &opts);
-	if (img_create(fmt, a.file, &opts,
-		       a.unsafe ? IMG_CREATE_NO_BACKING_OPEN : 0, &err) < 0) {
+	if (img_create(fmt, a.file, &opts, &err) < 0) {
 		cmd_print_err(&err);
 		goto out;
 	}

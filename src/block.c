@@ -324,7 +324,7 @@ int img_create_prepare(const char *fmt, const char *filename,
 }
 
 int img_create(const char *fmt, const char *filename, struct opt_set *opts,
-	       unsigned int flags, struct img_err *err)
+	       struct img_err *err)
 {
 	const struct driver *drv = creator(fmt, err);
 	struct io *file = NULL;
@@ -332,9 +332,20 @@ int img_create(const char *fmt, const char *filename, struct opt_set *opts,
 
 	if (!drv)
 		return -err_code(err);
-	ret = img_create_prepare(fmt, filename, opts, flags, err);
-	if (ret < 0)
-		return ret;
+	/*
+	 * img_create_prepare has checked the backing file and filled in the
+	 * size; only the cheap option check is repeated, so a caller that
+	 * skipped it still cannot write an invalid image.
+	 */
+	if (drv->create_check) {
+		ret = drv->create_check(filename, opts, err);
+		if (ret < 0)
+			return ret;
+	}
+	if (!opts_is_set(opts, "size"))
+		return img_err_set(err, EINVAL,
+				   "'%s': image creation needs a size parameter",
+				   filename);
 	ret = io_posix_open(filename, IO_TRUNCATE, &file, err);
 	if (ret < 0)
 		return ret;

@@ -108,9 +108,9 @@ enum {
 };
 
 /*
- * Create an image.  opts holds every option, including size, backing_file
- * and backing_fmt; when size is missing it is taken from the backing file.
- * The file must not be half-written on failure: it is removed.
+ * Create an image, after img_create_prepare succeeded on the same opts
+ * (it opens the backing file once and fills in a missing size).  On
+ * failure the file is removed, never left half-written.
  */
 /*
  * The checks of img_create without writing anything: options, backing
@@ -120,7 +120,7 @@ int img_create_prepare(const char *fmt, const char *filename,
 		       struct opt_set *opts, unsigned int flags,
 		       struct img_err *err);
 int img_create(const char *fmt, const char *filename, struct opt_set *opts,
-	       unsigned int flags, struct img_err *err);
+	       struct img_err *err);
 
 /* Resolve a backing name against the folder of the image naming it. */
 char *img_path_combine(const char *base, const char *name);

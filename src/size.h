@@ -29,6 +29,15 @@ static inline bool add_overflows(uint64_t a, uint64_t b, uint64_t *r)
 	return __builtin_add_overflow(a, b, r);
 }
 
+/*
+ * Virtual sizes are whole 512-byte sectors, rounded up as qemu-img does.
+ * v must be at most INT64_MAX (every parsed size is), so this cannot wrap.
+ */
+static inline uint64_t size_round_sector(uint64_t v)
+{
+	return (v + 511) & ~(uint64_t)511;
+}
+
 static inline uint64_t div_round_up(uint64_t a, uint64_t b)
 {
 	return a / b + (a % b != 0);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../driver.h"
+#include "../size.h"
 
 static int raw_open(struct img *img, unsigned int flags, struct img_err *err)
 {
@@ -18,7 +19,7 @@ static int raw_open(struct img *img, unsigned int flags, struct img_err *err)
 	if (size > (uint64_t)INT64_MAX - 511)
 		return img_err_set(err, EFBIG, "'%s': file too large",
 				   img->filename);
-	img->virtual_size = (size + 511) & ~(uint64_t)511;
+	img->virtual_size = size_round_sector(size);
 	return 0;
 }
 
@@ -57,7 +58,7 @@ static int raw_create(struct io *file, const char *filename,
 		      struct opt_set *opts, struct img_err *err)
 {
 	const char *p = opts_str(opts, "preallocation");
-	uint64_t size = (opts_num(opts, "size", 0) + 511) & ~511ULL;
+	uint64_t size = size_round_sector(opts_num(opts, "size", 0));
 	int ret;
 
 	(void)filename;

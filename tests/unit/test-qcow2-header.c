@@ -1020,6 +1020,18 @@ START_TEST(test_snapshots_past_eof)
 }
 END_TEST
 
+/* Without snapshots the table offset is meaningless and not checked. */
+START_TEST(test_no_snapshots_offset_ignored)
+{
+	hdr()->nb_snapshots = be32_put(0);
+	hdr()->snapshots_offset = be64_put(UINT64_C(0xdead0001));
+	ck_assert_int_eq(validate(FILE_SIZE), 0);
+	hdr()->nb_snapshots = be32_put(1);
+	ck_assert_fails(validate(FILE_SIZE), &err, EINVAL,
+			"snapshot table offset 0xdead0001 is not cluster-aligned");
+}
+END_TEST
+
 START_TEST(test_snapshots_misaligned)
 {
 	hdr()->nb_snapshots = be32_put(1);
@@ -1316,6 +1328,7 @@ Suite *qcow2_header_suite(void)
 	tcase_add_test(v, test_too_many_snapshots);
 	tcase_add_test(v, test_snapshots_past_eof);
 	tcase_add_test(v, test_snapshots_misaligned);
+	tcase_add_test(v, test_no_snapshots_offset_ignored);
 	tcase_add_test(v, test_bitmaps_none);
 	tcase_add_test(v, test_bitmaps_too_many);
 	tcase_add_test(v, test_bitmap_dir_too_large);

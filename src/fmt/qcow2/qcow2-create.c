@@ -173,11 +173,10 @@ static int parse_params(const char *filename, struct opt_set *opts,
 	if (opts_is_set(opts, "size")) {
 		uint64_t size = opts_num(opts, "size", 0), l2_cover, l1;
 
-		/* Virtual sizes are whole sectors, rounded up as qemu-img. */
-		if (size > (uint64_t)INT64_MAX - 511)
+		if (size > (uint64_t)INT64_MAX)
 			return img_err_set(err, EFBIG, "'%s': image size too large",
 					   filename);
-		p->size = (size + 511) & ~511ULL;
+		p->size = size_round_sector(size);
 		l2_cover = cs * (p->extended_l2 ? cs / 16 : cs / 8);
 		l1 = div_round_up(p->size, l2_cover);
 		if (l1 > QCOW2_MAX_L1_BYTES / 8)

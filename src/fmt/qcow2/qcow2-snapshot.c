@@ -19,17 +19,6 @@ void qcow2_snapshots_free(struct qcow2_snapshot *s, uint32_t nb)
 	free(s);
 }
 
-static char *dup_str(const uint8_t *p, size_t len)
-{
-	char *s = malloc(len + 1);
-
-	if (s) {
-		memcpy(s, p, len);
-		s[len] = '\0';
-	}
-	return s;
-}
-
 int qcow2_snapshots_parse(const uint8_t *buf, size_t len, uint32_t nb,
 			  const struct qcow2_header *h,
 			  struct qcow2_snapshot **out, size_t *need,
@@ -124,9 +113,9 @@ int qcow2_snapshots_parse(const uint8_t *buf, size_t len, uint32_t nb,
 			memcpy(sn->extra, buf + off + sizeof(x), n);
 		}
 		off += sn->extra_data_size;
-		sn->id = dup_str(buf + off, (size_t)id_size);
+		sn->id = strndup((const char *)buf + off, (size_t)id_size);
 		off += id_size;
-		sn->name = dup_str(buf + off, (size_t)name_size);
+		sn->name = strndup((const char *)buf + off, (size_t)name_size);
 		off += name_size;
 		if (!sn->id || !sn->name)
 			goto oom;

@@ -171,17 +171,6 @@ void qcow2_meta_free(struct qcow2_meta *m)
 	memset(m, 0, sizeof(*m));
 }
 
-static char *dup_name(const uint8_t *p, size_t len)
-{
-	char *s = malloc(len + 1);
-
-	if (s) {
-		memcpy(s, p, len);
-		s[len] = '\0';
-	}
-	return s;
-}
-
 static const char *ext_name(uint32_t type)
 {
 	switch (type) {
@@ -205,7 +194,7 @@ static int parse_ext(struct qcow2_meta *m, uint32_t type, const uint8_t *p,
 		if (len == 0 || memchr(p, 0, len))
 			return img_err_set(err, EINVAL,
 					   "invalid backing format header extension");
-		m->backing_fmt = dup_name(p, len);
+		m->backing_fmt = strndup((const char *)p, len);
 		return m->backing_fmt ? 0 : -ENOMEM;
 	case QCOW2_EXT_DATA_FILE:
 		if (m->data_file)
@@ -214,7 +203,7 @@ static int parse_ext(struct qcow2_meta *m, uint32_t type, const uint8_t *p,
 		if (len == 0 || memchr(p, 0, len))
 			return img_err_set(err, EINVAL,
 					   "invalid external data file name extension");
-		m->data_file = dup_name(p, len);
+		m->data_file = strndup((const char *)p, len);
 		return m->data_file ? 0 : -ENOMEM;
 	case QCOW2_EXT_FEATURE_TABLE: {
 		uint32_t n = len / sizeof(struct qcow2_disk_feature);
@@ -341,7 +330,7 @@ int qcow2_meta_parse(const uint8_t *buf, size_t len, struct qcow2_meta *m,
 					  "invalid backing file name (empty or with a NUL byte)");
 			goto fail;
 		}
-		m->backing_name = dup_name(buf + h->backing_file_offset,
+		m->backing_name = strndup((const char *)buf + h->backing_file_offset,
 					   h->backing_file_size);
 		if (!m->backing_name)
 			goto oom;
@@ -528,11 +517,14 @@ int qcow2_meta_validate(const struct qcow2_meta *m, uint64_t file_size,
 		return img_err_set(err, EFBIG,
 				   "too many snapshots (%" PRIu32 ", limit %d)",
 				   h->nb_snapshots, QCOW2_MAX_SNAPSHOTS);
+	/* With no snapshots the offset means nothing; qemu ignores it too. */
 	bytes = (uint64_t)h->nb_snapshots * sizeof(struct qcow2_disk_snapshot);
-	ret = check_table("snapshot table", h->snapshots_offset, bytes, cs,
-			  file_size, err);
-	if (ret < 0)
-		return ret;
+	if (h->nb_snapshots) {
+		ret = check_table("snapshot table", h->snapshots_offset, bytes,
+				  cs, file_size, err);
+		if (ret < 0)
+			return ret;
+	}
 
 	/*
 	 * Bitmap directory, only if the bitmaps are live: without the

@@ -23,11 +23,16 @@ uint64_t qed_max_image_size(uint32_t cluster_size, uint32_t table_size)
 	return r;
 }
 
-static bool qed_geometry_ok(uint64_t cs, uint64_t ts)
+static bool qed_cluster_size_ok(uint64_t cs)
 {
 	return is_power_of_2(cs) && cs >= QED_MIN_CLUSTER_SIZE &&
-	       cs <= QED_MAX_CLUSTER_SIZE && is_power_of_2(ts) &&
-	       ts >= QED_MIN_TABLE_SIZE && ts <= QED_MAX_TABLE_SIZE;
+	       cs <= QED_MAX_CLUSTER_SIZE;
+}
+
+static bool qed_table_size_ok(uint64_t ts)
+{
+	return is_power_of_2(ts) && ts >= QED_MIN_TABLE_SIZE &&
+	       ts <= QED_MAX_TABLE_SIZE;
 }
 
 int qed_header_from_disk(const uint8_t *buf, size_t len,
@@ -54,15 +59,11 @@ int qed_header_from_disk(const uint8_t *buf, size_t len,
 	h->backing_filename_offset = le32_get(d.backing_filename_offset);
 	h->backing_filename_size = le32_get(d.backing_filename_size);
 
-	if (!is_power_of_2(h->cluster_size) ||
-	    h->cluster_size < QED_MIN_CLUSTER_SIZE ||
-	    h->cluster_size > QED_MAX_CLUSTER_SIZE)
+	if (!qed_cluster_size_ok(h->cluster_size))
 		return img_err_set(err, EINVAL,
 				   "QED cluster_size %" PRIu32 " invalid (power of two in [4096, 67108864])",
 				   h->cluster_size);
-	if (!is_power_of_2(h->table_size) ||
-	    h->table_size < QED_MIN_TABLE_SIZE ||
-	    h->table_size > QED_MAX_TABLE_SIZE)
+	if (!qed_table_size_ok(h->table_size))
 		return img_err_set(err, EINVAL,
 				   "QED table_size %" PRIu32 " invalid (power of two in [1, 16])",
 				   h->table_size);
@@ -236,12 +237,11 @@ static int qed_create_check(const char *filename, struct opt_set *opts,
 	const char *backing = opts_str(opts, "backing_file");
 	uint64_t size, max;
 
-	if (!is_power_of_2(cs) || cs < QED_MIN_CLUSTER_SIZE ||
-	    cs > QED_MAX_CLUSTER_SIZE)
+	if (!qed_cluster_size_ok(cs))
 		return img_err_set(err, EINVAL,
 				   "'%s': QED cluster size must be a power of two in [4096, 67108864]",
 				   filename);
-	if (!qed_geometry_ok(cs, ts))
+	if (!qed_table_size_ok(ts))
 		return img_err_set(err, EINVAL,
 				   "'%s': QED table size must be a power of two in [1, 16]",
 				   filename);
@@ -256,7 +256,7 @@ static int qed_create_check(const char *filename, struct opt_set *opts,
 	if (opts_is_set(opts, "size")) {
 		size = opts_num(opts, "size", 0);
 		max = qed_max_image_size((uint32_t)cs, (uint32_t)ts);
-		if (size > max || ((size + 511) & ~511ULL) > max)
+		if (size_round_sector(size) > max)
 			return img_err_set(err, EINVAL,
 					   "'%s': QED image size must be at most %" PRIu64 " bytes with this cluster and table size",
 					   filename, max);
@@ -283,7 +283,7 @@ static int qed_create(struct io *file, const char *filename,
 					  QED_DEFAULT_TABLE_SIZE);
 	h.header_size = 1;
 	h.l1_table_offset = h.cluster_size;
-	h.image_size = (opts_num(opts, "size", 0) + 511) & ~511ULL;
+	h.image_size = size_round_sector(opts_num(opts, "size", 0));
 	buf = calloc(1, h.cluster_size);
 	if (!buf)
 		return img_err_set(err, ENOMEM, "out of memory");
