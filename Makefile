@@ -54,14 +54,19 @@ ALL_CFLAGS := $(BASE_CFLAGS) $(FLAVOUR_CFLAGS) $(CFLAGS)
 B := build/$(if $(D),$(D),default)
 
 LIB_SRCS := \
+	src/block-read.c \
 	src/block.c \
+	src/convert.c \
 	src/driver.c \
 	src/err.c \
 	src/fmt/qcow2/qcow2-bitmap.c \
+	src/fmt/qcow2/qcow2-cluster.c \
+	src/fmt/qcow2/qcow2-compress.c \
 	src/fmt/qcow2/qcow2-create.c \
 	src/fmt/qcow2/qcow2-refcount.c \
 	src/fmt/qcow2/qcow2-snapshot.c \
 	src/fmt/qcow2/qcow2.c \
+	src/fmt/qed/qed-table.c \
 	src/fmt/qed/qed.c \
 	src/fmt/raw.c \
 	src/infotree.c \
@@ -72,12 +77,16 @@ LIB_SRCS := \
 	src/json.c \
 	src/luks.c \
 	src/opts.c \
-	src/size.c
+	src/size.c \
+	src/tcache.c
 
 CMD_SRCS := \
 	cmd/common.c \
+	cmd/compare.c \
+	cmd/convert.c \
 	cmd/create.c \
-	cmd/info.c
+	cmd/info.c \
+	cmd/map.c
 
 MAIN_SRC := cmd/imgtool.c
 

@@ -60,7 +60,19 @@ void cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cmd_print_err(const struct img_err *err);
 void cmd_print_warnings(const struct img *img);
 
+/* -p: a progress line on stderr, redrawn in place. */
+struct cmd_progress {
+	int shown;		/* hundredths of a percent; -1: nothing yet */
+};
+void cmd_progress(void *ctx, uint64_t done, uint64_t total);
+void cmd_progress_end(struct cmd_progress *p);
+/* Worker threads: the processor count, at most 8. */
+int cmd_default_workers(void);
+
+int cmd_compare(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
 int cmd_create(int argc, char **argv);
 int cmd_info(int argc, char **argv);
+int cmd_map(int argc, char **argv);
 
 #endif

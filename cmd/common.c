@@ -206,3 +206,31 @@ int cmd_parse(const struct argp *argp, const char *cmdname, int argc,
 	}
 	return 0;
 }
+
+void cmd_progress(void *ctx, uint64_t done, uint64_t total)
+{
+	struct cmd_progress *p = ctx;
+	int pct100 = total ? (int)(done * 10000 / total) : 10000;
+
+	/* Every whole percent, in qemu-img's "(NN.NN/100%)" form. */
+	if (p->shown >= 0 && pct100 / 100 == p->shown / 100 && pct100 != 10000)
+		return;
+	if (pct100 == p->shown)
+		return;
+	p->shown = pct100;
+	fprintf(stderr, "    (%d.%02d/100%%)\r", pct100 / 100, pct100 % 100);
+	fflush(stderr);
+}
+
+void cmd_progress_end(struct cmd_progress *p)
+{
+	if (p->shown >= 0)
+		fputc('\n', stderr);
+}
+
+int cmd_default_workers(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 8 ? 8 : (int)n;
+}

@@ -11,8 +11,11 @@
 
 /* Sorted by name; looked up by exact name only. */
 const struct cmd cmd_table[] = {
+	{ "compare", cmd_compare, "Check whether two disk images hold the same data", 0 },
+	{ "convert", cmd_convert, "Copy a disk image into another format", CMD_WRITES },
 	{ "create", cmd_create, "Create a new disk image", CMD_WRITES },
 	{ "info", cmd_info, "Show information about a disk image", CMD_JSON },
+	{ "map", cmd_map, "Show where the data of a disk image lives", CMD_JSON },
 };
 
 const size_t cmd_count = sizeof(cmd_table) / sizeof(cmd_table[0]);

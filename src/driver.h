@@ -25,6 +25,20 @@ struct driver {
 	int (*create)(struct io *file, const char *filename,
 		      struct opt_set *opts, struct img_err *err);
 	const struct opt_desc *create_opts;	/* ends with a NULL name */
+	/*
+	 * The status of this layer from off (below the virtual size, len
+	 * already clamped to it): DATA, ZERO, OFFSET_VALID, RECURSE and
+	 * COMPRESSED; the generic layer adds ALLOCATED and EOF.  Safe to call
+	 * from several threads.
+	 */
+	int (*block_status)(struct img *img, uint64_t off, uint64_t len,
+			    struct img_status *st, struct img_err *err);
+	/* Read a range block_status calls DATA without OFFSET_VALID. */
+	int (*read_special)(struct img *img, uint64_t off, size_t len,
+			    void *buf, struct img_err *err);
+	/* Free what the calling thread cached (optional). */
+	void (*thread_done)(void);
+	bool supports_backing;
 	bool has_cluster_size_info;
 };
 

@@ -122,6 +122,56 @@ int img_create_prepare(const char *fmt, const char *filename,
 int img_create(const char *fmt, const char *filename, struct opt_set *opts,
 	       struct img_err *err);
 
+/*
+ * Block status, with qemu's flags and meanings, so map and compare print
+ * what qemu-img prints.
+ */
+enum {
+	IMG_BS_DATA = 1 << 0,		/* the layer stores bytes here */
+	IMG_BS_ZERO = 1 << 1,		/* reads as zeros */
+	IMG_BS_OFFSET_VALID = 1 << 2,	/* host and file are set */
+	IMG_BS_ALLOCATED = 1 << 3,	/* this layer decides the content */
+	IMG_BS_EOF = 1 << 4,		/* the run reaches the end of the image */
+	IMG_BS_RECURSE = 1 << 5,	/* ask the host file about holes */
+	IMG_BS_COMPRESSED = 1 << 6,	/* compressed clusters */
+};
+
+struct img_status {
+	unsigned int flags;
+	uint64_t len;			/* > 0 */
+	uint64_t host;			/* with IMG_BS_OFFSET_VALID */
+	struct io *file;		/* with IMG_BS_OFFSET_VALID */
+	int depth;			/* layer that answered (0: the top) */
+};
+
+/*
+ * The status of [off, off + len) in this layer alone (off below the
+ * virtual size): the longest run from off that shares one status.
+ */
+int img_block_status(struct img *img, uint64_t off, uint64_t len,
+		     struct img_status *st, struct img_err *err);
+/*
+ * Down the backing chain until a layer says data or zero, as qemu-img map
+ * does; st->depth names that layer.
+ */
+int img_map_status(struct img *img, uint64_t off, uint64_t len,
+		   struct img_status *st, struct img_err *err);
+/*
+ * Down the chain until a layer allocates the range, as qemu's
+ * block_status_above (used by compare and convert).
+ */
+int img_status_above(struct img *img, uint64_t off, uint64_t len,
+		     struct img_status *st, struct img_err *err);
+/*
+ * Read guest bytes, through the backing chain; safe to call from several
+ * threads at once on one image.  A reference past the end of a host file
+ * is an error naming the guest offset, never silent zeros.
+ */
+int img_read(struct img *img, uint64_t off, size_t len, void *buf,
+	     struct img_err *err);
+/* Free what the calling thread cached for reading (decompressors). */
+void img_thread_done(void);
+
 /* Resolve a backing name against the folder of the image naming it. */
 char *img_path_combine(const char *base, const char *name);
 

@@ -100,6 +100,12 @@ static int64_t fault_allocated_size(struct io *io)
 	return io_allocated_size(to_fault(io)->inner);
 }
 
+static int fault_extent(struct io *io, uint64_t off, uint64_t len,
+			struct io_extent *ext, struct img_err *err)
+{
+	return io_extent(to_fault(io)->inner, off, len, ext, err);
+}
+
 static void fault_close(struct io *io)
 {
 	io_close(to_fault(io)->inner);
@@ -115,6 +121,7 @@ static const struct io_ops fault_ops = {
 	.flush = fault_flush,
 	.allocate = fault_allocate,
 	.allocated_size = fault_allocated_size,
+	.extent = fault_extent,
 	.close = fault_close,
 };
 

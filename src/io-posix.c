@@ -132,6 +132,50 @@ static int64_t posix_allocated_size(struct io *io)
 	return (int64_t)st.st_blocks * 512;
 }
 
+/*
+ * SEEK_DATA/SEEK_HOLE, read as qemu's file driver reads them: a file
+ * system that cannot answer makes everything data.
+ */
+static int posix_extent(struct io *io, uint64_t off, uint64_t len,
+			struct io_extent *ext, struct img_err *err)
+{
+	int fd = to_posix(io)->fd;
+	uint64_t size, end;
+	off_t data, hole;
+	int ret;
+
+	ret = posix_size(io, &size, err);
+	if (ret < 0)
+		return ret;
+	if (off >= size) {
+		*ext = (struct io_extent){ .len = 0, .hole = true, .eof = true };
+		return 0;
+	}
+	if (len > size - off)
+		len = size - off;
+	end = off + len;
+	data = lseek(fd, (off_t)off, SEEK_DATA);
+	if (data < 0) {
+		/* ENXIO: only a hole up to the end of the file. */
+		ext->hole = errno == ENXIO;
+		ext->len = len;
+		ext->eof = end == size;
+		return 0;
+	}
+	if ((uint64_t)data > off) {
+		ext->hole = true;
+		ext->len = (uint64_t)data - off < len ? (uint64_t)data - off : len;
+	} else {
+		hole = lseek(fd, (off_t)off, SEEK_HOLE);
+		if (hole < 0 || (uint64_t)hole <= off)
+			hole = (off_t)size;
+		ext->hole = false;
+		ext->len = (uint64_t)hole - off < len ? (uint64_t)hole - off : len;
+	}
+	ext->eof = off + ext->len == size;
+	return 0;
+}
+
 static bool posix_same_file(struct io *a, struct io *b)
 {
 	struct stat sa, sb;
@@ -156,6 +200,7 @@ static const struct io_ops posix_ops = {
 	.flush = posix_flush,
 	.allocate = posix_allocate,
 	.allocated_size = posix_allocated_size,
+	.extent = posix_extent,
 	.same_file = posix_same_file,
 	.close = posix_close,
 };
@@ -174,13 +219,26 @@ int io_posix_open(const char *path, unsigned int flags, struct io **out,
 		oflags |= O_CREAT | O_EXCL;
 	if (flags & IO_TRUNCATE)
 		oflags |= O_CREAT | O_TRUNC;
-	fd = open(path, oflags, 0644);
+	/* Non-blocking, so a FIFO cannot hang us before we refuse it. */
+	fd = open(path, oflags | O_NONBLOCK, 0644);
 	if (fd < 0)
 		return img_err_errno(err, errno, "could not open '%s'", path);
 	if (fstat(fd, &st) < 0 || S_ISDIR(st.st_mode)) {
 		close(fd);
 		return img_err_set(err, EISDIR,
 				   "could not open '%s': is a directory", path);
+	}
+	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
+		close(fd);
+		return img_err_set(err, EINVAL,
+				   "could not open '%s': not a regular file or block device",
+				   path);
+	}
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
+		int e = errno;
+
+		close(fd);
+		return img_err_errno(err, e, "could not open '%s'", path);
 	}
 	p = calloc(1, sizeof(*p));
 	if (!p || !(p->io.name = strdup(path))) {
@@ -192,5 +250,114 @@ int io_posix_open(const char *path, unsigned int flags, struct io **out,
 	p->io.writable = oflags & O_RDWR;
 	p->fd = fd;
 	*out = &p->io;
+	return 0;
+}
+
+/* A stream (stdout): sequential writes only, nothing else. */
+struct io_stream {
+	struct io io;
+	int fd;
+	uint64_t pos;
+};
+
+static int stream_pread(struct io *io, void *buf, size_t len, uint64_t off,
+			size_t *got, struct img_err *err)
+{
+	(void)buf;
+	(void)len;
+	(void)off;
+	(void)got;
+	return img_err_set(err, ENOTSUP, "'%s': cannot read a stream",
+			   io->name);
+}
+
+static int stream_pwrite(struct io *io, const void *buf, size_t len,
+			 uint64_t off, struct img_err *err)
+{
+	struct io_stream *s = (struct io_stream *)io;
+	size_t done = 0;
+
+	if (off != s->pos)
+		return img_err_set(err, ESPIPE,
+				   "'%s': out-of-order write to a stream", io->name);
+	while (done < len) {
+		ssize_t n = write(s->fd, (const uint8_t *)buf + done, len - done);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return img_err_errno(err, errno, "'%s': write", io->name);
+		}
+		done += (size_t)n;
+	}
+	s->pos += len;
+	return 0;
+}
+
+static int stream_size(struct io *io, uint64_t *size, struct img_err *err)
+{
+	(void)err;
+	*size = ((struct io_stream *)io)->pos;
+	return 0;
+}
+
+static int stream_unsupported(struct io *io, uint64_t a, struct img_err *err)
+{
+	(void)a;
+	return img_err_set(err, ENOTSUP, "'%s': not possible on a stream",
+			   io->name);
+}
+
+static int stream_flush(struct io *io, struct img_err *err)
+{
+	(void)io;
+	(void)err;
+	return 0;
+}
+
+static int stream_allocate(struct io *io, uint64_t off, uint64_t len,
+			   struct img_err *err)
+{
+	(void)off;
+	(void)len;
+	return stream_unsupported(io, 0, err);
+}
+
+static int64_t stream_allocated_size(struct io *io)
+{
+	(void)io;
+	return -1;
+}
+
+static void stream_close(struct io *io)
+{
+	free(io->name);
+	free(io);
+}
+
+static const struct io_ops stream_ops = {
+	.pread = stream_pread,
+	.pwrite = stream_pwrite,
+	.size = stream_size,
+	.truncate = stream_unsupported,
+	.flush = stream_flush,
+	.allocate = stream_allocate,
+	.allocated_size = stream_allocated_size,
+	.close = stream_close,
+};
+
+int io_stream_open(int fd, const char *name, struct io **out,
+		   struct img_err *err)
+{
+	struct io_stream *s = calloc(1, sizeof(*s));
+
+	if (!s || !(s->io.name = strdup(name))) {
+		free(s);
+		return img_err_set(err, ENOMEM, "out of memory");
+	}
+	s->io.ops = &stream_ops;
+	s->io.writable = true;
+	s->fd = fd;
+	*out = &s->io;
 	return 0;
 }

@@ -113,3 +113,24 @@ void io_close(struct io *io)
 	if (io)
 		io->ops->close(io);
 }
+
+int io_extent(struct io *io, uint64_t off, uint64_t len,
+	      struct io_extent *ext, struct img_err *err)
+{
+	uint64_t size;
+	int ret;
+
+	if (io->ops->extent)
+		return io->ops->extent(io, off, len, ext, err);
+	ret = io_size(io, &size, err);
+	if (ret < 0)
+		return ret;
+	if (off >= size) {
+		*ext = (struct io_extent){ .len = 0, .hole = true, .eof = true };
+		return 0;
+	}
+	ext->hole = false;
+	ext->len = size - off < len ? size - off : len;
+	ext->eof = off + ext->len == size;
+	return 0;
+}

@@ -14,6 +14,13 @@
 
 struct io;
 
+/* One run of a host file, as the file system reports it. */
+struct io_extent {
+	uint64_t len;		/* > 0 unless eof */
+	bool hole;		/* reads as zeros, not stored */
+	bool eof;		/* the run reaches (or starts past) the end */
+};
+
 struct io_ops {
 	/* Read up to len bytes; *got is short only at end of file. */
 	int (*pread)(struct io *io, void *buf, size_t len, uint64_t off,
@@ -28,6 +35,12 @@ struct io_ops {
 			struct img_err *err);
 	/* Bytes the file occupies on disk, or -1 when unknown. */
 	int64_t (*allocated_size)(struct io *io);
+	/*
+	 * Where data lies (SEEK_DATA/SEEK_HOLE): the run at off, at most len
+	 * bytes, is data or a hole.  Optional: without it all is data.
+	 */
+	int (*extent)(struct io *io, uint64_t off, uint64_t len,
+		      struct io_extent *ext, struct img_err *err);
 	/* Identity of the underlying file, for loop detection. */
 	bool (*same_file)(struct io *a, struct io *b);
 	void (*close)(struct io *io);
@@ -47,6 +60,10 @@ enum {
 
 int io_posix_open(const char *path, unsigned int flags, struct io **out,
 		  struct img_err *err);
+
+/* A write-only stream on fd (not closed): writes must be sequential. */
+int io_stream_open(int fd, const char *name, struct io **out,
+		   struct img_err *err);
 
 /* An in-memory file; data (may be NULL) is copied. */
 int io_mem_open(const void *data, size_t len, const char *name,
@@ -87,6 +104,13 @@ int io_allocate(struct io *io, uint64_t off, uint64_t len,
 		struct img_err *err);
 int64_t io_allocated_size(struct io *io);
 bool io_same_file(struct io *a, struct io *b);
+/*
+ * The data-or-hole run at off (len > 0).  At or past the end of the file:
+ * a hole with eof set and ext->len 0.  Backends without the operation
+ * report data up to the end of the file.
+ */
+int io_extent(struct io *io, uint64_t off, uint64_t len,
+	      struct io_extent *ext, struct img_err *err);
 void io_close(struct io *io);
 
 #endif

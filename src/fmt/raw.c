@@ -28,6 +28,24 @@ static void raw_close(struct img *img)
 	(void)img;
 }
 
+/* The host file's own data and holes; every byte is this layer's. */
+static int raw_block_status(struct img *img, uint64_t off, uint64_t len,
+			    struct img_status *st, struct img_err *err)
+{
+	struct io_extent e;
+	int ret;
+
+	ret = io_extent(img->file, off, len, &e, err);
+	if (ret < 0)
+		return ret;
+	/* Past the end of the file, inside the last sector: zeros. */
+	st->len = e.eof && (e.len == 0 || e.hole) ? len : e.len;
+	st->flags = (e.hole ? IMG_BS_ZERO : IMG_BS_DATA) | IMG_BS_OFFSET_VALID;
+	st->host = off;
+	st->file = img->file;
+	return 0;
+}
+
 static int raw_probe(const uint8_t *buf, size_t len)
 {
 	(void)buf;
@@ -83,4 +101,5 @@ const struct driver raw_driver = {
 	.create_check = raw_create_check,
 	.create = raw_create,
 	.create_opts = raw_create_opts,
+	.block_status = raw_block_status,
 };

@@ -636,6 +636,7 @@ static void qcow2_close(struct img *img)
 	qcow2_snapshots_free(s->snapshots, s->m.h.nb_snapshots);
 	free(s->img_snapshots);
 	qcow2_bitmaps_free(s->bitmaps, s->nb_bitmaps);
+	qcow2_read_fini(s);
 	io_close(s->data_io);
 	qcow2_meta_free(&s->m);
 	free(s);
@@ -725,6 +726,9 @@ static int qcow2_open(struct img *img, unsigned int flags,
 		if (ret < 0)
 			goto fail;
 	}
+	ret = qcow2_read_init(img, err);
+	if (ret < 0)
+		goto fail;
 	img->virtual_size = s->m.h.size;
 	if (s->m.backing_name) {
 		img->backing_name = strdup(s->m.backing_name);
@@ -889,5 +893,9 @@ const struct driver qcow2_driver = {
 	.create_check = qcow2_create_check,
 	.create = qcow2_create,
 	.create_opts = qcow2_create_opts,
+	.block_status = qcow2_block_status,
+	.read_special = qcow2_read_special,
+	.thread_done = qcow2_thread_done,
+	.supports_backing = true,
 	.has_cluster_size_info = true,
 };

@@ -3,8 +3,11 @@
 #ifndef QCOW2_H
 #define QCOW2_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+
+#include "../../tcache.h"
 
 #include "../../driver.h"
 #include "qcow2-format.h"
@@ -104,7 +107,37 @@ struct qcow2_state {
 	struct qcow2_bitmap *bitmaps;
 	uint32_t nb_bitmaps;
 	struct io *data_io;			/* external data file */
+
+	/* The read path (qcow2-cluster.c); lock guards everything below. */
+	pthread_mutex_t lock;
+	bool lock_init;
+	struct tcache l1c;			/* 64 KiB slices of the L1 table */
+	struct tcache l2c;			/* whole L2 tables, refblocks */
+	bool prealloc_checked;
+	bool metadata_prealloc;			/* allocated clusters may be holes */
 };
+
+/* qcow2-cluster.c: block status and compressed reads. */
+int qcow2_read_init(struct img *img, struct img_err *err);
+void qcow2_read_fini(struct qcow2_state *s);
+int qcow2_block_status(struct img *img, uint64_t off, uint64_t len,
+		       struct img_status *st, struct img_err *err);
+int qcow2_read_special(struct img *img, uint64_t off, size_t len, void *buf,
+		       struct img_err *err);
+
+/* qcow2-compress.c: one compressed cluster, decoded by this thread. */
+enum {
+	QCOW2_DECODE_OK = 0,
+	QCOW2_DECODE_SHORT = 1,		/* fewer bytes than a cluster */
+	QCOW2_DECODE_LONG = 2,		/* more bytes than a cluster */
+	QCOW2_DECODE_BAD = 3,		/* not a valid stream */
+	QCOW2_DECODE_NOMEM = 4,
+};
+int qcow2_decode(unsigned int type, const uint8_t *src, size_t slen,
+		 uint8_t *dst, size_t dlen);
+/* Thread-local scratch memory for compressed reads (grown, kept). */
+uint8_t *qcow2_scratch(unsigned int which, size_t len);
+void qcow2_thread_done(void);
 
 /*
  * Parsers: each takes the bytes it reads and validates every field before

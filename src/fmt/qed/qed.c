@@ -8,11 +8,6 @@
 #include "../../size.h"
 #include "qed.h"
 
-struct qed_state {
-	struct qed_header h;
-	uint64_t file_size;
-};
-
 uint64_t qed_max_image_size(uint32_t cluster_size, uint32_t table_size)
 {
 	uint64_t entries = (uint64_t)table_size * cluster_size / 8, r;
@@ -128,7 +123,11 @@ void qed_header_to_disk(const struct qed_header *h, uint8_t *buf)
 
 static void qed_close(struct img *img)
 {
-	free(img->priv);
+	struct qed_state *s = img->priv;
+
+	if (s)
+		qed_read_fini(s);
+	free(s);
 	img->priv = NULL;
 }
 
@@ -161,6 +160,9 @@ static int qed_open(struct img *img, unsigned int flags, struct img_err *err)
 				  s->h.l1_table_offset);
 		goto fail;
 	}
+	ret = qed_read_init(s, err);
+	if (ret < 0)
+		goto fail;
 	img->virtual_size = s->h.image_size;
 	if (s->h.features & QED_F_BACKING_FILE) {
 		char *name = malloc(s->h.backing_filename_size + 1);
@@ -317,5 +319,7 @@ const struct driver qed_driver = {
 	.create_check = qed_create_check,
 	.create = qed_create,
 	.create_opts = qed_create_opts,
+	.block_status = qed_block_status,
+	.supports_backing = true,
 	.has_cluster_size_info = true,
 };
