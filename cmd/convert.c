@@ -27,6 +27,7 @@ struct convert_args {
 	const char *backing_fmt;
 	bool compress, progress, no_create, out_of_order, bitmaps;
 	bool target_is_zero;
+	bool sync;		/* -t with a cache mode other than unsafe */
 	uint64_t sparse;
 	int workers;
 	const char *files[MAX_INPUTS + 1];
@@ -50,7 +51,8 @@ static const struct argp_option convert_options[] = {
 	{ 0, 'W', 0, 0, "Allow out-of-order writes to the output", 0 },
 	{ "progress", 'p', 0, 0, "Show progress on stderr", 0 },
 	{ "bitmaps", OPT_BITMAPS, 0, 0, "Copy persistent bitmaps (qcow2)", 0 },
-	{ 0, 't', "CACHE", OPTION_HIDDEN, "Output cache mode (ignored)", 0 },
+	{ 0, 't', "CACHE", 0,
+	  "Output cache mode; anything but 'unsafe' (the default) flushes the output to disk at the end", 0 },
 	{ 0, 'T', "CACHE", OPTION_HIDDEN, "Source cache mode (ignored)", 0 },
 	{ 0 }
 };
@@ -115,6 +117,15 @@ static error_t convert_parser(int key, char *arg, struct argp_state *state)
 		a->bitmaps = true;
 		return 0;
 	case 't':
+		if (strcmp(arg, "unsafe") && strcmp(arg, "writeback") &&
+		    strcmp(arg, "none") && strcmp(arg, "writethrough") &&
+		    strcmp(arg, "directsync")) {
+			argp_error(state, "invalid cache mode '%s' (none, writeback, writethrough, directsync or unsafe)",
+				   arg);
+			return EINVAL;
+		}
+		a->sync = strcmp(arg, "unsafe") != 0;
+		return 0;
 	case 'T':
 		return 0;
 	case ARGP_KEY_ARG:
@@ -310,7 +321,8 @@ int cmd_convert(int argc, char **argv)
 		o.progress_ctx = &prog;
 		cmd_progress(&prog, 0, 1);
 	}
-	if (img_convert_raw(&o, &err) < 0 || io_flush(out_io, &err) < 0) {
+	if (img_convert_raw(&o, &err) < 0 ||
+	    (a.sync && io_flush(out_io, &err) < 0)) {
 		if (o.progress)
 			cmd_progress_end(&prog);
 		cmd_print_err(&err);
