@@ -23,6 +23,7 @@ int main(void)
 		qcow2_refcount_suite,
 		qcow2_tables_suite,
 		qed_suite,
+		read_suite,
 		size_suite,
 		tables_suite,
 	};

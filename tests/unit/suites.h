@@ -21,6 +21,7 @@ Suite *qcow2_header_suite(void);
 Suite *qcow2_refcount_suite(void);
 Suite *qcow2_tables_suite(void);
 Suite *qed_suite(void);
+Suite *read_suite(void);
 Suite *size_suite(void);
 Suite *tables_suite(void);
 

@@ -1,0 +1,1 @@
+$IMGTOOL compare --help

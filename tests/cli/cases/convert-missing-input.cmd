@@ -1,0 +1,1 @@
+$IMGTOOL convert nothere.qcow2 y.raw; rc=$?; ls; exit $rc

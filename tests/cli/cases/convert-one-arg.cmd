@@ -1,0 +1,1 @@
+$IMGTOOL convert x.img

@@ -1,0 +1,1 @@
+printf data > x.raw; $IMGTOOL convert -f raw x.raw x.raw; rc=$?; cat x.raw; exit $rc

@@ -1,0 +1,1 @@
+printf "abc" > x.raw; $IMGTOOL convert -f raw x.raw - | od -An -c

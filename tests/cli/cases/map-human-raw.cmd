@@ -1,0 +1,1 @@
+printf abc > x.raw; $IMGTOOL map -f raw x.raw
