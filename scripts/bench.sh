@@ -143,12 +143,13 @@ mismatch() {
 # of SRC as qemu-img reads it.
 check_convert() {
 	[ "$BENCH_VERIFY" = 1 ] && selected "$1" || return 0
+	local msg
 	rm -f o.raw
 	if ! "$IMG" convert -O raw "$2" o.raw 2>err.out; then
 		mismatch "$1: imgtool convert failed: $(head -n 1 err.out)"
-	elif ! qemu-img compare -q -f raw o.raw "$2" 2>err.out; then
-		mismatch "$1: imgtool convert -O raw $2 differs from $2 ($(head -n 1 err.out);" \
-			"kept as check-$2.raw)"
+	elif ! msg=$(qemu-img compare -f raw o.raw "$2" 2>&1); then
+		mismatch "$1: imgtool's output differs from $2 (qemu-img compare:" \
+			"$(echo "$msg" | head -n 1)); kept as check-$2.raw"
 		mv o.raw "check-$2.raw"
 	fi
 	rm -f o.raw

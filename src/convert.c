@@ -363,9 +363,13 @@ static void kjob_fail(struct kjob *k, uint64_t off, int code,
 	pthread_mutex_unlock(&k->lock);
 }
 
+/*
+ * The flags strict mode compares: qemu-img's, where RECURSE (internal to
+ * qemu's block layer) and COMPRESSED (8.2 and later) never show.
+ */
 static const unsigned int status_mask =
 	IMG_BS_DATA | IMG_BS_ZERO | IMG_BS_OFFSET_VALID | IMG_BS_ALLOCATED |
-	IMG_BS_EOF | IMG_BS_RECURSE;
+	IMG_BS_EOF;
 
 /* First sector holding a non-zero byte, or -1. */
 static int64_t first_nonzero(const uint8_t *p, uint64_t n)

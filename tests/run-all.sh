@@ -2,7 +2,7 @@
 # Run every test suite and print one summary line: "N passed, M failed".
 #
 # Suites: unit (Check, default and ASan+UBSan builds), cli, interop
-# (qemu-img as the judge), bad (malformed images, ASan+UBSan build), fuzz
+# (qemu-img as the judge), read (map/convert/compare against qemu-img), bad (malformed images, ASan+UBSan build), fuzz
 # (a short libFuzzer run of every target).  TEST=glob selects suites or
 # tests by name.
 set -u
@@ -79,6 +79,7 @@ run_unit unit build/default/unit-tests
 run_unit unit-asan build/asan/unit-tests
 run_suite cli tests/cli/run.sh "$ROOT/imgtool"
 run_suite interop tests/interop/run.sh "$ROOT/imgtool"
+run_suite read tests/read/run.sh "$ROOT/imgtool"
 run_suite bad tests/bad/run.sh "$ROOT/build/asan/imgtool"
 if [ -z "${TEST:-}" ] || selected fuzz; then
 	run_suite fuzz tests/fuzz/run.sh "$ROOT/imgtool"

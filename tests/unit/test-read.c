@@ -446,18 +446,27 @@ struct count_io {
 	unsigned long reads;
 };
 
+/* Reads of every counting file, also of those already closed. */
+static unsigned long count_all;
+
 static int count_pread(struct io *io, void *buf, size_t len, uint64_t off,
 		       size_t *got, struct img_err *e)
 {
 	struct count_io *c = (struct count_io *)io;
 
 	c->reads++;
+	count_all++;
 	return c->inner->ops->pread(c->inner, buf, len, off, got, e);
 }
 
 static int count_size(struct io *io, uint64_t *size, struct img_err *e)
 {
 	return io_size(((struct count_io *)io)->inner, size, e);
+}
+
+static int64_t count_allocated_size(struct io *io)
+{
+	return io_allocated_size(((struct count_io *)io)->inner);
 }
 
 static void count_close(struct io *io)
@@ -470,21 +479,34 @@ static void count_close(struct io *io)
 static const struct io_ops count_ops = {
 	.pread = count_pread,
 	.size = count_size,
+	.allocated_size = count_allocated_size,
 	.close = count_close,
 };
 
-static struct count_io *count_open(size_t len)
+/* A counting memory file holding a copy of data. */
+static struct count_io *count_bytes(const void *data, size_t len,
+				    const char *name)
 {
 	struct count_io *c = calloc(1, sizeof(*c));
-	uint8_t *data = malloc(len);
 
 	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(io_mem_open(data, len, name, &c->inner, &err), 0);
+	c->io.ops = &count_ops;
+	c->io.name = strdup(name);
+	ck_assert_ptr_nonnull(c->io.name);
+	return c;
+}
+
+/* A counting memory file of len pattern bytes. */
+static struct count_io *count_open(size_t len)
+{
+	uint8_t *data = malloc(len);
+	struct count_io *c;
+
 	ck_assert_ptr_nonnull(data);
 	fill(data, len, 7);
-	ck_assert_int_eq(io_mem_open(data, len, "counted", &c->inner, &err), 0);
+	c = count_bytes(data, len, "counted");
 	free(data);
-	c->io.ops = &count_ops;
-	c->io.name = strdup("counted");
 	return c;
 }
 
@@ -631,6 +653,33 @@ START_TEST(test_tcache_failed_read_not_cached)
 }
 END_TEST
 
+START_TEST(test_tcache_short_read_not_cached)
+{
+	/*
+	 * A read that ends early leaves part of a slot's buffer overwritten:
+	 * the slot must no longer answer for what it held before.
+	 */
+	struct count_io *c = count_open(8192);
+	struct tcache tc;
+	const uint8_t *p;
+
+	ck_assert_int_eq(tcache_init(&tc, 2, 1024, &err), 0);
+	get_is(&tc, c, &c->io, 0, 1024);		/* A */
+	get_is(&tc, c, &c->io, 2048, 1024);		/* B */
+	get_is(&tc, c, &c->io, 0, 1024);		/* A again: B is older */
+	ck_assert_uint_eq(c->reads, 2);
+	ck_assert_fails(tcache_get(&tc, &c->io, 7680, 1024, &p, &err), &err,
+			EIO, "unexpected end of file");
+	ck_assert_uint_eq(c->reads, 3);
+	get_is(&tc, c, &c->io, 2048, 1024);		/* B: read again, right */
+	ck_assert_uint_eq(c->reads, 4);
+	get_is(&tc, c, &c->io, 0, 1024);		/* A untouched */
+	ck_assert_uint_eq(c->reads, 4);
+	tcache_free(&tc);
+	io_close(&c->io);
+}
+END_TEST
+
 /* ----------------------------------------------------------- io_extent */
 
 START_TEST(test_io_extent_mem_data_to_eof)
@@ -771,6 +820,32 @@ START_TEST(test_qcow2_read_every_offset)
 	qb_open();
 	for (uint64_t off = 0; off < MV; off += 1531)
 		read_is(off, (size_t)(MV - off < 3000 ? MV - off : 3000));
+}
+END_TEST
+
+START_TEST(test_qcow2_packed_compressed_one_read)
+{
+	/*
+	 * Compressed clusters packed back to back are read in one call, and
+	 * once the tables are cached block status reads nothing.
+	 */
+	struct count_io *c;
+	struct io *io;
+
+	build_mixed(0);
+	c = count_bytes(q.buf, q.len, "t.qcow2");
+	io = &c->io;
+	ck_assert_int_eq(img_open_io(io, "t.qcow2", "qcow2", 0, &img, &err), 0);
+	read_is(0, MV);				/* tables now cached */
+	c->reads = 0;
+	map_walk_is(mixed_runs, sizeof(mixed_runs) / sizeof(mixed_runs[0]));
+	ck_assert_uint_eq(c->reads, 0);
+	read_is(8 * MCS, 2 * MCS);		/* clusters 8 and 9 */
+	ck_assert_uint_eq(c->reads, 1);
+	read_is(8 * MCS + 5, 2 * MCS - 10);
+	ck_assert_uint_eq(c->reads, 2);
+	read_is(0, 3 * MCS);			/* one data run: one read */
+	ck_assert_uint_eq(c->reads, 3);
 }
 END_TEST
 
@@ -1704,55 +1779,81 @@ END_TEST
 /* --------------------------------------------------- injected read errors */
 
 /*
- * Fail the Nth read of the image file for every N until none fails: open
- * or img_read must fail cleanly, and after a failed img_read the same
- * image must read right (no cache or decoder left half-filled).
+ * Open the image and read it whole through a fault wrapper failing the
+ * Nth read; 0 if it all worked (and read right), else the error.  After
+ * a failed img_read the same image must read right (no table cache slot
+ * or decoder left half-filled).  *reads: the reads the file saw.
+ */
+static int open_and_read_faulty(const uint8_t *buf, size_t len,
+				const char *fmt, uint64_t size,
+				unsigned long n, bool *in_read,
+				unsigned long *reads)
+{
+	struct io_fault_cfg cfg = { .fail_read = n };
+	struct count_io *c = count_bytes(buf, len, "f.img");
+	struct io *f = NULL;
+	uint8_t *b = malloc((size_t)size);
+	int ret;
+
+	ck_assert_ptr_nonnull(b);
+	ck_assert_int_eq(io_fault_wrap(&c->io, &cfg, &f, &err), 0);
+	memset(&err, 0, sizeof(err));
+	*in_read = false;
+	count_all = 0;
+	/* On failure the image closes f, and c with it. */
+	ret = img_open_io(f, "f.img", fmt, 0, &img, &err);
+	if (ret < 0) {
+		*reads = count_all;
+		free(b);
+		return ret;
+	}
+	memset(b, 0xa5, (size_t)size);
+	ret = img_read(img, 0, (size_t)size, b, &err);
+	*reads = count_all;
+	if (ret < 0) {
+		int again;
+
+		*in_read = true;
+		memset(b, 0xa5, (size_t)size);
+		again = img_read(img, 0, (size_t)size, b, &err);
+		ck_assert_msg(again == 0, "read after a failed read: %s",
+			      err.msg);
+	}
+	ck_assert_mem_eq(b, want, (size_t)size);
+	free(b);
+	img_close(img);
+	img = NULL;
+	return ret;
+}
+
+/*
+ * Fail each read of opening and reading the image in turn: every
+ * failure is a clean EIO naming the injected error, or, for the reads
+ * whose failure is tolerated (the refcount scan that looks for
+ * preallocated metadata), the image still reads right.
  */
 static void fault_every_read(const uint8_t *buf, size_t len, const char *fmt,
 			     uint64_t size)
 {
 	unsigned int read_failures = 0;
-	unsigned long n;
+	unsigned long total = 0, n;
+	bool in_read;
 
-	for (n = 1; n < 500; n++) {
-		struct io_fault_cfg cfg = { .fail_read = n };
-		struct io *mem = NULL, *f = NULL;
-		uint8_t *b = malloc((size_t)size);
-		int ret;
+	ck_assert_int_eq(open_and_read_faulty(buf, len, fmt, size, 0,
+					      &in_read, &total), 0);
+	ck_assert_uint_ge(total, 3);
+	for (n = 1; n <= total; n++) {
+		unsigned long reads;
+		int ret = open_and_read_faulty(buf, len, fmt, size, n,
+					       &in_read, &reads);
 
-		ck_assert_ptr_nonnull(b);
-		ck_assert_int_eq(io_mem_open(buf, len, "f.img", &mem, &err), 0);
-		ck_assert_int_eq(io_fault_wrap(mem, &cfg, &f, &err), 0);
-		memset(&err, 0, sizeof(err));
-		ret = img_open_io(f, "f.img", fmt, 0, &img, &err);
-		if (ret < 0) {
-			ck_assert_int_eq(ret, -EIO);
-			ck_assert_contains(err.msg, "injected read error");
-			free(b);
+		if (ret == 0)
 			continue;
-		}
-		memset(&err, 0, sizeof(err));
-		ret = img_read(img, 0, (size_t)size, b, &err);
-		if (ret == 0) {
-			ck_assert_mem_eq(b, want, (size_t)size);
-			free(b);
-			img_close(img);
-			img = NULL;
-			break;
-		}
 		ck_assert_int_eq(ret, -EIO);
 		ck_assert_contains(err.msg, "injected read error");
-		read_failures++;
-		/* The fault has passed: the same image now reads right. */
-		memset(b, 0xa5, (size_t)size);
-		ret = img_read(img, 0, (size_t)size, b, &err);
-		ck_assert_msg(ret == 0, "read after a failed read: %s", err.msg);
-		ck_assert_mem_eq(b, want, (size_t)size);
-		free(b);
-		img_close(img);
-		img = NULL;
+		if (in_read)
+			read_failures++;
 	}
-	ck_assert_msg(n < 500, "a read fails however late the fault comes");
 	ck_assert_uint_ge(read_failures, 3);
 }
 
@@ -1842,6 +1943,7 @@ Suite *read_suite(void)
 	tcase_add_test(t, test_tcache_len_is_part_of_key);
 	tcase_add_test(t, test_tcache_too_large);
 	tcase_add_test(t, test_tcache_failed_read_not_cached);
+	tcase_add_test(t, test_tcache_short_read_not_cached);
 	suite_add_tcase(s, t);
 
 	tcase_add_checked_fixture(x, setup, NULL);
@@ -1856,6 +1958,7 @@ Suite *read_suite(void)
 	tcase_add_test(q2, test_qcow2_read_mixed_zlib);
 	tcase_add_test(q2, test_qcow2_read_mixed_zstd);
 	tcase_add_test(q2, test_qcow2_read_every_offset);
+	tcase_add_test(q2, test_qcow2_packed_compressed_one_read);
 	tcase_add_test(q2, test_qcow2_unallocated_l1);
 	tcase_add_test(q2, test_qcow2_zero_alloc_not_merged_with_data);
 	tcase_add_test(q2, test_qcow2_compressed_stream_at_file_end);
