@@ -150,52 +150,111 @@ static int out_zero(struct cjob *j, uint64_t off, uint64_t len,
 
 /*
  * Write a window: buf holds [start, end); zmap[k] says sector k lies in a
- * run that reads as zeros (no need to scan it).  With -S, granules of
- * that size that are all zero become zero runs; without, all is data.
+ * run that reads as zeros.  As in qemu-img: with -S, ranges the source
+ * reports as zeros are never written, and zero runs inside data are
+ * skipped when at least -S bytes long; -S 0 writes everything.
  */
-static bool granule_zero(struct cjob *j, const uint8_t *buf, const bool *zmap,
-			 uint64_t start, uint64_t a, uint64_t b)
+enum { SEC_DATA, SEC_ZERO_DATA, SEC_ZERO_STATUS };
+
+static int sector_class(struct cjob *j, const uint8_t *buf, const bool *zmap,
+			uint64_t start, uint64_t end, uint64_t pos)
 {
-	uint64_t k;
+	uint64_t n = end - pos < 512 ? end - pos : 512;
+	const uint8_t *p = buf + (pos - start);
 
 	if (!j->o->sparse)
-		return false;
-	for (k = (a - start) / 512; k < (b - start + 511) / 512; k++)
-		if (!zmap[k])
-			break;
-	if (k >= (b - start + 511) / 512)
-		return true;
-	return is_zero(buf + (a - start), (size_t)(b - a));
+		return SEC_DATA;
+	if (zmap[(pos - start) / 512])
+		return SEC_ZERO_STATUS;
+	/* Most data sectors fail on the first bytes. */
+	if (p[0] || p[n - 1] || !is_zero(p, (size_t)n))
+		return SEC_DATA;
+	return SEC_ZERO_DATA;
+}
+
+/* Pending data of a window, written in one call when a hole interrupts it. */
+struct wstate {
+	struct cjob *j;
+	const uint8_t *buf;
+	uint64_t start;
+	bool in_data;
+	uint64_t data_from;
+};
+
+static int emit(struct wstate *w, bool hole, uint64_t from, uint64_t to,
+		struct img_err *err)
+{
+	int ret;
+
+	if (from >= to)
+		return 0;
+	if (!hole) {
+		if (!w->in_data) {
+			w->in_data = true;
+			w->data_from = from;
+		}
+		return 0;
+	}
+	if (w->in_data) {
+		ret = out_write(w->j, w->buf + (w->data_from - w->start),
+				w->data_from, from - w->data_from, err);
+		if (ret < 0)
+			return ret;
+		w->in_data = false;
+	}
+	return out_zero(w->j, from, to - from, err);
+}
+
+static uint64_t pow2floor(uint64_t v)
+{
+	while (v & (v - 1))
+		v &= v - 1;
+	return v;
 }
 
 static int write_window(struct cjob *j, const uint8_t *buf, const bool *zmap,
 			uint64_t start, uint64_t end, struct img_err *err)
 {
-	uint64_t g = j->o->sparse ? j->o->sparse : end - start;
+	struct wstate w = { .j = j, .buf = buf, .start = start };
+	uint64_t al = pow2floor(j->o->sparse ? j->o->sparse : 512);
 	uint64_t pos = start;
 	int ret;
 
 	while (pos < end) {
-		uint64_t run = (pos / g + 1) * g;
-		bool zero;
+		int c = sector_class(j, buf, zmap, start, end, pos);
+		uint64_t run = pos + 512 < end ? pos + 512 : end;
 
-		if (run > end || !j->o->sparse)
-			run = end;
-		zero = granule_zero(j, buf, zmap, start, pos, run);
-		/* Extend the run over granules of the same kind. */
-		while (run < end) {
-			uint64_t n = run + g < end ? run + g : end;
+		while (run < end &&
+		       sector_class(j, buf, zmap, start, end, run) == c)
+			run = run + 512 < end ? run + 512 : end;
+		if (c == SEC_ZERO_DATA) {
+			/*
+			 * Zeros found inside data: like qemu-img, keep writes
+			 * aligned to the -S granularity and skip only runs of
+			 * at least -S bytes.
+			 */
+			uint64_t a = (pos + al - 1) / al * al;
+			uint64_t b = run == end ? run : run / al * al;
 
-			if (granule_zero(j, buf, zmap, start, run, n) != zero)
-				break;
-			run = n;
+			if (b > a && b - a >= j->o->sparse) {
+				ret = emit(&w, false, pos, a, err);
+				if (ret == 0)
+					ret = emit(&w, true, a, b, err);
+				if (ret == 0)
+					ret = emit(&w, false, b, run, err);
+			} else {
+				ret = emit(&w, false, pos, run, err);
+			}
+		} else {
+			ret = emit(&w, c == SEC_ZERO_STATUS, pos, run, err);
 		}
-		ret = zero ? out_zero(j, pos, run - pos, err) :
-		      out_write(j, buf + (pos - start), pos, run - pos, err);
 		if (ret < 0)
 			return ret;
 		pos = run;
 	}
+	if (w.in_data)
+		return out_write(j, buf + (w.data_from - start), w.data_from,
+				 end - w.data_from, err);
 	return 0;
 }
 

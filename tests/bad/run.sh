@@ -1493,8 +1493,9 @@ truncate -s $(( (16#$host & 0xffffffffffe00) + 4096 )) a.qcow2
 EOF
 # A v2 image has no zero clusters: bit 0 of an L2 entry is reserved there.
 # qemu-img: fails ("Zero cluster entry found in pre-v3 image").
-# KNOWN BUG: imgtool reads the cluster as zeros (convert and compare
-# succeed, map shows a zero cluster), whatever the data.
+# KNOWN BUG: imgtool reads the cluster as zeros, whatever the data: map
+# shows a zero cluster, convert writes zeros (exit 0), compare reports a
+# content mismatch (exit 1).
 badread read-v2-zero-flag "'a\.qcow2': guest offset 131072: " \
 	'map 1 a.qcow2' 'convert 1 a.qcow2' 'compare 3 a.qcow2 rv2.raw' <<'EOF'
 cp "$B/rv2.qcow2" a.qcow2
@@ -1606,7 +1607,7 @@ EOF
 # -- backing chains and external data files: the image does not open, so
 # compare exits 2 and map prints nothing.
 
-# qemu-img: never returns (killed by the time limit).
+# qemu-img: still running after 10 s.
 badread read-chain-loop "backing chain of 'a\.qcow2' loops" \
 	'map 1 a.qcow2' 'convert 1 a.qcow2' 'compare 2 a.qcow2 z.raw' <<'EOF'
 qimg create -f qcow2 -u -b b.qcow2 -F qcow2 a.qcow2 1M
@@ -1619,7 +1620,7 @@ qimg create -f qcow2 -u -b missing.qcow2 -F qcow2 a.qcow2 1M
 truncate -s 1M z.raw
 EOF
 # Opening a FIFO blocks until a writer comes: it must be refused first.
-# qemu-img: blocks (killed by the time limit).
+# qemu-img: blocks in the open (still waiting after 10 s).
 badread read-chain-backing-fifo "could not open backing file of 'a\.qcow2': could not open 'fifo\.qcow2': not a regular file" \
 	'map 1 a.qcow2' 'convert 1 a.qcow2' 'compare 2 a.qcow2 z.raw' <<'EOF'
 mkfifo fifo.qcow2

@@ -1462,6 +1462,7 @@ static void cc_teardown(void)
 	teardown();
 }
 
+
 /* img2: a raw image of want's bytes, with one byte changed if at >= 0. */
 static void open_raw_copy(int64_t at, uint64_t len)
 {
@@ -1671,6 +1672,147 @@ START_TEST(test_convert_read_error)
 	ck_assert_fails(img_convert_raw(&o, &err), &err, EIO,
 			"'t.qcow2': guest offset 49152: compressed cluster");
 	io_close(out);
+}
+END_TEST
+
+/* ------------------------------------------------------ a backing chain */
+
+/*
+ * img_open_io opens no backing file, but the chain is only the backing
+ * pointer: link memory images by hand.  qcow2 (8 clusters) over QED (the
+ * QED image above, 4 MiB) over raw (3.5 clusters):
+ *   guest 0    qcow2 data          1     QED data (cluster 1)
+ *         2    qcow2 zero          3     raw data, then past the raw end
+ *         4-5  QED data            6-7   nothing anywhere: zeros
+ */
+static void chain_teardown(void)
+{
+	img_close(img2);
+	img2 = NULL;
+	qed_teardown();
+}
+
+struct crun {
+	uint64_t len;
+	unsigned int flags;	/* EOF not compared */
+	int depth;
+	uint64_t host;
+};
+
+static void chain_walk_is(const struct crun *r, size_t n, bool above,
+			  struct img *const *layer)
+{
+	uint64_t off = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct img_status st;
+		int ret;
+
+		memset(&st, 0xee, sizeof(st));
+		ret = above ? img_status_above(img, off, img->virtual_size - off,
+					       &st, &err) :
+		      img_map_status(img, off, img->virtual_size - off, &st,
+				     &err);
+		ck_assert_msg(ret == 0, "status at %" PRIu64 ": %s", off, err.msg);
+		ck_assert_msg((st.flags & ~EOF_) == r[i].flags,
+			      "%s at %" PRIu64 ": flags %#x, want %#x",
+			      above ? "above" : "map", off, st.flags, r[i].flags);
+		ck_assert_msg(st.len == r[i].len, "%s at %" PRIu64 ": len %"
+			      PRIu64 ", want %" PRIu64, above ? "above" : "map",
+			      off, st.len, r[i].len);
+		ck_assert_msg(st.depth == r[i].depth, "%s at %" PRIu64
+			      ": depth %d, want %d", above ? "above" : "map",
+			      off, st.depth, r[i].depth);
+		if (r[i].flags & OV) {
+			ck_assert_uint_eq(st.host, r[i].host);
+			ck_assert_ptr_eq(st.file, layer[r[i].depth]->file);
+		}
+		off += r[i].len;
+	}
+	ck_assert_uint_eq(off, img->virtual_size);
+}
+
+START_TEST(test_chain_three_layers)
+{
+	static uint8_t base[3 * MCS + 2048];
+	struct img *layer[3];
+	uint8_t *mid_want;
+
+	build_qed();
+	mid_want = want;
+	want = NULL;
+	open_bytes(qed_buf, qed_len, "mid.qed", "qed");
+	layer[1] = img;
+	fill(base, sizeof(base), 33);
+	img = NULL;
+	open_bytes(base, sizeof(base), "base.raw", "raw");
+	layer[2] = img;
+	layer[1]->backing = layer[2];
+
+	qb_init(MCB, 8 * MCS, 10, 0);
+	want_init(8 * MCS);
+	qb_normal(0, 8);
+	qb_l2(2, QCOW2_OFLAG_ZERO, 0);
+	img = NULL;
+	qb_open();
+	img->backing = layer[1];
+	layer[0] = img;
+	memcpy(want + MCS, mid_want + MCS, MCS);
+	memcpy(want + 3 * MCS, base + 3 * MCS, 2048);
+	memcpy(want + 4 * MCS, mid_want + 4 * MCS, 2 * MCS);
+	free(mid_want);
+	{
+		/* map: down to the first layer with data or zeros */
+		const struct crun m[] = {
+			{ MCS, DATA | OV | AL, 0, 8 * MCS },
+			{ MCS, DATA | OV | AL, 1, 4 * QCS },
+			{ MCS, ZERO | AL, 0, 0 },
+			{ 2048, DATA | OV | AL, 2, 3 * MCS },
+			/* QED: nothing, and past the end of its backing file */
+			{ 2048, ZERO, 1, 0 },
+			{ MCS, DATA | OV | AL, 1, 6 * QCS },
+			{ MCS, DATA | OV | AL, 1, 5 * QCS },
+			{ 2 * MCS, ZERO, 1, 0 },
+		};
+		/* status_above: down to the layer that allocates */
+		const struct crun a[] = {
+			{ MCS, DATA | OV | AL, 0, 8 * MCS },
+			{ MCS, DATA | OV | AL, 1, 4 * QCS },
+			{ MCS, ZERO | AL, 0, 0 },
+			{ 2048, DATA | OV | AL, 2, 3 * MCS },
+			{ 2048, ZERO | AL, 2, 0 },
+			{ MCS, DATA | OV | AL, 1, 6 * QCS },
+			{ MCS, DATA | OV | AL, 1, 5 * QCS },
+			{ 2 * MCS, ZERO | AL, 2, 0 },
+		};
+
+		chain_walk_is(m, sizeof(m) / sizeof(m[0]), false, layer);
+		chain_walk_is(a, sizeof(a) / sizeof(a[0]), true, layer);
+	}
+	{
+		/* The top layer alone knows nothing of the lower ones. */
+		struct img_status st;
+
+		ck_assert_int_eq(img_block_status(img, MCS, MCS, &st, &err), 0);
+		ck_assert_uint_eq(st.flags, 0);
+		ck_assert_int_eq(img_block_status(img, 6 * MCS, MCS, &st, &err), 0);
+		ck_assert_uint_eq(st.flags, 0);
+	}
+	read_is(0, 8 * MCS);
+	read_is(MCS - 10, 4 * MCS);
+	read_is(3 * MCS + 2000, 100);		/* across the raw end */
+	open_raw_copy(-1, 8 * MCS);
+	compare_is(false, 3, IMG_CMP_SAME, "Images are identical.");
+	{
+		struct io *out = convert_to_mem(&img, 1, true, 4096, 2, true);
+
+		out_is(out, want, 8 * MCS);
+		io_close(out);
+	}
+	img_close(img2);
+	img2 = NULL;
+	open_raw_copy(3 * MCS + 2047, 8 * MCS);
+	compare_is(false, 1, IMG_CMP_DIFFERENT, "Content mismatch at offset 13824!");
 }
 END_TEST
 
@@ -1934,6 +2076,7 @@ Suite *read_suite(void)
 	TCase *qd = tcase_create("qed");
 	TCase *r = tcase_create("raw");
 	TCase *cc = tcase_create("compare-convert");
+	TCase *ch = tcase_create("chain");
 	TCase *d = tcase_create("decode");
 	TCase *f = tcase_create("fault");
 
@@ -2016,6 +2159,10 @@ Suite *read_suite(void)
 	tcase_add_test(cc, test_convert_concat);
 	tcase_add_test(cc, test_convert_read_error);
 	suite_add_tcase(s, cc);
+
+	tcase_add_checked_fixture(ch, setup, chain_teardown);
+	tcase_add_test(ch, test_chain_three_layers);
+	suite_add_tcase(s, ch);
 
 	tcase_add_checked_fixture(d, setup, NULL);
 	tcase_add_test(d, test_decode_zlib);
