@@ -122,13 +122,14 @@ int cmd_compare(int argc, char **argv)
 	}
 	if (o.progress)
 		cmd_progress_end(&prog);
-	if (res.code == IMG_CMP_STATUS_ERROR || res.code == IMG_CMP_READ_ERROR) {
-		cmd_print_err(&err);
-	} else if (!a.common.quiet) {
-		if (res.size_warning)
-			printf("Warning: Image size mismatch!\n");
-		printf("%s\n", res.msg);
+	if (res.size_warning && !a.common.quiet) {
+		printf("Warning: Image size mismatch!\n");
+		fflush(stdout);
 	}
+	if (res.code == IMG_CMP_STATUS_ERROR || res.code == IMG_CMP_READ_ERROR)
+		cmd_print_err(&err);
+	else if (!a.common.quiet)
+		printf("%s\n", res.msg);
 	status = res.code;
 out:
 	img_close(img[0]);

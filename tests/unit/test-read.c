@@ -3,16 +3,16 @@
  * The read path on memory files: the table cache, io_extent, block status
  * and img_read on qcow2 (standard and extended L2, zlib and zstd clusters),
  * QED and raw images built byte by byte here, qcow2_decode on its own,
- * img_compare and img_convert_raw between memory images, and read errors
- * injected with io_fault_wrap.
+ * img_compare and img_convert_raw between memory images, a backing chain
+ * linked by hand, and read errors injected with io_fault_wrap.
  *
  * Images are opened with img_open_io: no backing chain, no data file, so
- * what a layer leaves unallocated reads as zeros.
+ * what a layer leaves unallocated reads as zeros (unless a test links a
+ * backing image itself).
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -109,7 +109,11 @@ static void map_is(uint64_t off, unsigned int flags, uint64_t len,
 	}
 }
 
-/* The status of [off, off + len) alone: one run of exactly len bytes. */
+/*
+ * The status of [off, off + len) alone: one run of exactly len bytes.  The
+ * error tests use it for the good clusters before a broken entry, as a
+ * query whose range reaches the broken entry fails as a whole.
+ */
 static void map_part_is(uint64_t off, uint64_t len, unsigned int flags,
 			uint64_t host)
 {

@@ -139,6 +139,11 @@ static int l2_check(struct img *img, struct qcow2_state *s,
 					   img->filename, guest, li->bitmap);
 		return 0;
 	}
+	if ((e & QCOW2_OFLAG_ZERO) && s->m.h.version < 3)
+		return img_err_set(err, EIO,
+				   "'%s': guest offset %" PRIu64
+				   ": zero cluster entry in a version 2 image",
+				   img->filename, guest);
 	if (e & (L2E_RESERVED | (has_extl2(s) ? QCOW2_OFLAG_ZERO : 0)))
 		return img_err_set(err, EIO,
 				   "'%s': guest offset %" PRIu64 ": L2 entry 0x%016"
@@ -342,9 +347,13 @@ static int status_locked(struct img *img, struct qcow2_state *s, uint64_t off,
 		uint64_t l2i = cluster % l2n, l2_off;
 		const uint8_t *l2;
 
+		/*
+		 * A bad entry ends the run before it; the next query, which
+		 * starts there, reports it (as qemu does).
+		 */
 		ret = l1_get(img, s, l1i, &l2_off, err);
 		if (ret < 0)
-			return ret;
+			return r->started ? 0 : ret;
 		if (!l2_off) {
 			uint64_t span_end = (l1i + 1) * l2n << cb;
 
@@ -358,7 +367,7 @@ static int status_locked(struct img *img, struct qcow2_state *s, uint64_t off,
 		}
 		ret = tcache_get(&s->l2c, img->file, l2_off, cs, &l2, err);
 		if (ret < 0)
-			return ret;
+			return r->started ? 0 : ret;
 		for (; l2i < l2n && cur < end; l2i++) {
 			uint64_t guest = (l1i * l2n + l2i) << cb;
 			struct l2_info li;
@@ -366,7 +375,7 @@ static int status_locked(struct img *img, struct qcow2_state *s, uint64_t off,
 			l2_decode(s, l2, l2i, &li);
 			ret = l2_check(img, s, &li, guest, err);
 			if (ret < 0)
-				return ret;
+				return r->started ? 0 : ret;
 			while (cur < end && cur < guest + cs) {
 				unsigned int sc = (unsigned int)((cur - guest) /
 								 sc_size);
@@ -376,6 +385,14 @@ static int status_locked(struct img *img, struct qcow2_state *s, uint64_t off,
 
 				if (piece_end > end)
 					piece_end = end;
+				/* Data the file does not hold is an error, not zeros. */
+				if (t == SC_NORMAL && !has_data_file(s) &&
+				    host + (piece_end - cur) > s->file_size)
+					return r->started ? 0 : img_err_set(err, EIO,
+							   "'%s': guest offset %" PRIu64
+							   ": data at host offset %#" PRIx64
+							   " runs past the end of the file",
+							   img->filename, cur, host);
 				if (!run_add(r, type_flags(s, t), host,
 					     piece_end - cur))
 					return 0;

@@ -119,6 +119,9 @@ int qed_block_status(struct img *img, uint64_t off, uint64_t len,
 	}
 out:
 	pthread_mutex_unlock(&s->lock);
+	/* A bad entry ends the run before it; the next query reports it. */
+	if (ret < 0 && started)
+		ret = 0;
 	if (ret < 0)
 		return ret;
 	st->flags = flags;
