@@ -55,6 +55,10 @@ void cmd_argp_init(struct argp_state *state, struct common_opts *common);
 int cmd_parse(const struct argp *argp, const char *cmdname, int argc,
 	      char **argv, void *input, struct common_opts *common);
 
+/* ARGP_KEY_ARG and ARGP_KEY_END of a command that takes one FILE. */
+error_t cmd_one_file(int key, char *arg, struct argp_state *state,
+		     const char **file, const struct common_opts *common);
+
 /* Print "imgtool: message" on stderr. */
 void cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cmd_print_err(const struct img_err *err);

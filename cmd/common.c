@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* argp children shared by the subcommands, and error printing. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -233,4 +234,26 @@ int cmd_default_workers(void)
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 
 	return n < 1 ? 1 : n > 8 ? 8 : (int)n;
+}
+
+error_t cmd_one_file(int key, char *arg, struct argp_state *state,
+		     const char **file, const struct common_opts *common)
+{
+	switch (key) {
+	case ARGP_KEY_ARG:
+		if (state->arg_num != 0) {
+			argp_error(state, "too many arguments");
+			return EINVAL;
+		}
+		*file = arg;
+		return 0;
+	case ARGP_KEY_END:
+		if (!*file && !common->exit_now) {
+			argp_error(state, "expecting an image file name");
+			return EINVAL;
+		}
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
 }

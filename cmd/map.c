@@ -55,21 +55,8 @@ static error_t map_parser(int key, char *arg, struct argp_state *state)
 		}
 		a->has_max_len = true;
 		return 0;
-	case ARGP_KEY_ARG:
-		if (state->arg_num != 0) {
-			argp_error(state, "too many arguments");
-			return EINVAL;
-		}
-		a->file = arg;
-		return 0;
-	case ARGP_KEY_END:
-		if (!a->file && !a->common.exit_now) {
-			argp_error(state, "expecting an image file name");
-			return EINVAL;
-		}
-		return 0;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return cmd_one_file(key, arg, state, &a->file, &a->common);
 	}
 }
 

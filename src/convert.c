@@ -493,6 +493,17 @@ static void fail_status(struct kjob *k, uint64_t off, const char *name,
 	fail_io(k, off, IMG_CMP_STATUS_ERROR, what, cause);
 }
 
+/* Note a content mismatch at guest offset at; false, to stop the walk. */
+static bool mismatch(struct kjob *k, uint64_t at)
+{
+	char msg[64];
+
+	snprintf(msg, sizeof(msg), "Content mismatch at offset %" PRIu64 "!",
+		 at);
+	kjob_fail(k, at, IMG_CMP_DIFFERENT, msg, NULL);
+	return false;
+}
+
 /* Check [start, end) of the common part; false once a failure is noted. */
 static bool compare_common(struct kjob *k, uint64_t start, uint64_t end,
 			   uint8_t *b1, uint8_t *b2)
@@ -536,14 +547,8 @@ static bool compare_common(struct kjob *k, uint64_t start, uint64_t end,
 						     chunk, b2) < 0)
 					return false;
 				d = first_diff(b1, b2, chunk);
-				if (d >= 0) {
-					snprintf(msg, sizeof(msg),
-						 "Content mismatch at offset %" PRIu64 "!",
-						 off + (uint64_t)d);
-					kjob_fail(k, off + (uint64_t)d,
-						  IMG_CMP_DIFFERENT, msg, NULL);
-					return false;
-				}
+				if (d >= 0)
+					return mismatch(k, off + (uint64_t)d);
 			}
 		} else {
 			struct img *img = al1 ? k->a : k->b;
@@ -552,14 +557,8 @@ static bool compare_common(struct kjob *k, uint64_t start, uint64_t end,
 					     k->o->name2, off, chunk, b1) < 0)
 				return false;
 			d = first_nonzero(b1, chunk);
-			if (d >= 0) {
-				snprintf(msg, sizeof(msg),
-					 "Content mismatch at offset %" PRIu64 "!",
-					 off + (uint64_t)d);
-				kjob_fail(k, off + (uint64_t)d, IMG_CMP_DIFFERENT,
-					  msg, NULL);
-				return false;
-			}
+			if (d >= 0)
+				return mismatch(k, off + (uint64_t)d);
 		}
 		off += chunk;
 	}
@@ -574,7 +573,6 @@ static bool compare_tail(struct kjob *k, uint64_t start, uint64_t end,
 	struct img *img = first_big ? k->a : k->b;
 	const char *name = first_big ? k->o->name1 : k->o->name2;
 	uint64_t off = start;
-	char msg[256];
 
 	while (off < end) {
 		struct img_status st;
@@ -590,14 +588,8 @@ static bool compare_tail(struct kjob *k, uint64_t start, uint64_t end,
 			if (read_for_compare(k, img, name, off, st.len, b1) < 0)
 				return false;
 			d = first_nonzero(b1, st.len);
-			if (d >= 0) {
-				snprintf(msg, sizeof(msg),
-					 "Content mismatch at offset %" PRIu64 "!",
-					 off + (uint64_t)d);
-				kjob_fail(k, off + (uint64_t)d, IMG_CMP_DIFFERENT,
-					  msg, NULL);
-				return false;
-			}
+			if (d >= 0)
+				return mismatch(k, off + (uint64_t)d);
 		}
 		off += st.len;
 	}
