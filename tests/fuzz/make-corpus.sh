@@ -106,7 +106,9 @@ q convert -O qed -o cluster_size=4096,table_size=2 data.raw data-4k.qed
 "$IMGTOOL" create -q -f qcow2 -o cluster_size=512 it-512.qcow2 16M
 "$IMGTOOL" create -q -f qed -o cluster_size=4096,table_size=1 it-4k.qed 16M
 
-rm -rf "$C"
+# Only the corpora made here; read/ holds hand-checked seeds (an
+# extended-L2 image small enough for -max_len needs a hand-built file).
+rm -rf "$C"/{open,qcow2-header,qcow2-snapshots,qcow2-bitmaps,qed-header,luks}
 mkdir -p "$C"/{open,qcow2-header,qcow2-snapshots,qcow2-bitmaps,qed-header,luks}
 
 # ---- open and qcow2-header: whole images (at most 64 KiB) ---------------------
