@@ -29,8 +29,8 @@
 #
 # Knobs (environment):
 #   ROUNDS=7       rounds of the small operations (info, create, map x50)
-#   BIG_ROUNDS=5   rounds of the big ones (convert, map, compare); never
-#                  more than ROUNDS, so ROUNDS=1 makes a quick smoke run
+#   BIG_ROUNDS=5   rounds of the big ones (convert, map, compare); by
+#                  default 5 or ROUNDS if smaller (ROUNDS=1: a smoke run)
 #   BENCH_GB=2     size of the mixed, frag and chain images in GiB; the
 #                  scratch use is about 7 x BENCH_GB GiB, checked up front
 #   BENCH_DIR=     scratch folder, kept afterwards; its workloads are
@@ -41,7 +41,9 @@
 #                  converted raw file, map and compare output, exit codes)
 #                  matches qemu-img's; 0 skips the checks
 # Rows for imgtool commands that do not exist yet are skipped with a note,
-# as is the zstd row without the zstd tool (Debian package zstd).
+# as is the zstd row without the zstd tool (Debian package zstd).  The
+# defaults take about 10 minutes on 2 cores; timings are only as quiet as
+# the machine (with other jobs running, ratios moved 2x between runs).
 set -eu
 cd "$(dirname "$0")/.."
 IMG=$PWD/imgtool
@@ -275,10 +277,13 @@ bench "create qed 1T x20" "rm -f q.qed" 20 \
 rm -f c.qcow2 p.qcow2 q.qed
 
 if has convert; then
+	# Before each run the previous output is removed and synced, so that its
+	# writeback and discards do not land in the next timed run.
+	fresh="rm -f o.raw; sync"
 	# convert_row NAME SRC: convert -O raw of SRC into o.raw.
 	convert_row() {
 		check_convert "$1" "$2"
-		big "$1" "rm -f o.raw" 1 \
+		big "$1" "$fresh" 1 \
 			"$IMG convert -O raw $2 o.raw" "qemu-img convert -O raw $2 o.raw"
 	}
 	convert_row "convert -O raw mixed.qcow2" mixed.qcow2
@@ -288,10 +293,10 @@ if has convert; then
 	convert_row "convert -O raw frag.qcow2" frag.qcow2
 	convert_row "convert -O raw chain-top (3 deep)" chain-top.qcow2
 	convert_row "convert -O raw extl2.qcow2" extl2.qcow2
-	big "convert mixed.qcow2 (ref: cp)" "rm -f o.raw" 1 \
+	big "convert mixed.qcow2 (ref: cp)" "$fresh" 1 \
 		"$IMG convert -O raw mixed.qcow2 o.raw" "cp --sparse=always mixed.raw o.raw" cp
 	if [ -e mixed.raw.zst ] && command -v zstd >/dev/null; then
-		big "convert mixed-zstd (ref: zstd -d)" "rm -f o.raw" 1 \
+		big "convert mixed-zstd (ref: zstd -d)" "$fresh" 1 \
 			"$IMG convert -O raw mixed-zstd.qcow2 o.raw" \
 			"zstd -q -d -f mixed.raw.zst -o o.raw" "zstd -d"
 	else
