@@ -36,7 +36,7 @@ WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
 BASE_CFLAGS := -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
-LIBS := -lzstd -lz -lpthread
+LIBS := -ldeflate -lzstd -lz -lpthread
 
 ifeq ($(D),asan)
 FLAVOUR_CFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
