@@ -70,7 +70,7 @@ struct cmd_progress {
 };
 void cmd_progress(void *ctx, uint64_t done, uint64_t total);
 void cmd_progress_end(struct cmd_progress *p);
-/* Worker threads: the processor count, at most 8. */
+/* Worker threads: twice the processor count, at most 8. */
 int cmd_default_workers(void);
 
 int cmd_compare(int argc, char **argv);

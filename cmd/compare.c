@@ -107,7 +107,8 @@ int cmd_compare(int argc, char **argv)
 		cmd_print_warnings(img[i]);
 	}
 	o.strict = a.strict;
-	o.workers = cmd_default_workers();
+	/* One per processor: two 2 MiB buffers each keep memory low. */
+	o.workers = (cmd_default_workers() + 1) / 2;
 	o.name1 = a.file[0];
 	o.name2 = a.file[1];
 	if (a.progress && !a.common.quiet) {

@@ -47,7 +47,7 @@ static const struct argp_option convert_options[] = {
 	{ 0, 'n', 0, 0, "Write into an existing OUTPUT, do not create it", 0 },
 	{ "target-is-zero", OPT_TARGET_IS_ZERO, 0, 0,
 	  "With -n: the target already reads as zeros", 0 },
-	{ 0, 'm', "N", 0, "Worker threads (1..16; default the processor count, at most 8)", 0 },
+	{ 0, 'm', "N", 0, "Worker threads (1..16; default twice the processor count, at most 8)", 0 },
 	{ 0, 'W', 0, 0, "Allow out-of-order writes to the output", 0 },
 	{ "progress", 'p', 0, 0, "Show progress on stderr", 0 },
 	{ "bitmaps", OPT_BITMAPS, 0, 0, "Copy persistent bitmaps (qcow2)", 0 },
