@@ -70,8 +70,8 @@ struct cmd_progress {
 };
 void cmd_progress(void *ctx, uint64_t done, uint64_t total);
 void cmd_progress_end(struct cmd_progress *p);
-/* Worker threads: twice the processor count, at most 8. */
-int cmd_default_workers(void);
+/* Worker threads: per_cpu for each processor, at most 8. */
+int cmd_default_workers(int per_cpu);
 
 int cmd_compare(int argc, char **argv);
 int cmd_convert(int argc, char **argv);

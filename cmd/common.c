@@ -229,15 +229,11 @@ void cmd_progress_end(struct cmd_progress *p)
 		fputc('\n', stderr);
 }
 
-int cmd_default_workers(void)
+int cmd_default_workers(int per_cpu)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 
-	/*
-	 * Two per processor: with writes in guest order, a worker waiting
-	 * for its turn to write leaves its core to another one decoding.
-	 */
-	n = n < 1 ? 2 : 2 * n;
+	n = (n < 1 ? 1 : n) * per_cpu;
 	return n > 8 ? 8 : (int)n;
 }
 

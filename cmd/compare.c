@@ -108,7 +108,7 @@ int cmd_compare(int argc, char **argv)
 	}
 	o.strict = a.strict;
 	/* One per processor: two 2 MiB buffers each keep memory low. */
-	o.workers = (cmd_default_workers() + 1) / 2;
+	o.workers = cmd_default_workers(1);
 	o.name1 = a.file[0];
 	o.name2 = a.file[1];
 	if (a.progress && !a.common.quiet) {

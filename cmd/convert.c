@@ -315,7 +315,11 @@ int cmd_convert(int argc, char **argv)
 	o.out_reads_zero = created || a.target_is_zero;
 	o.sparse = a.sparse;
 	o.in_order = !a.out_of_order;
-	o.workers = a.workers ? a.workers : cmd_default_workers();
+	/*
+	 * Two per processor: with writes in guest order, a worker waiting
+	 * for its turn leaves its core to another one decoding.
+	 */
+	o.workers = a.workers ? a.workers : cmd_default_workers(2);
 	if (a.progress && !a.common.quiet) {
 		o.progress = cmd_progress;
 		o.progress_ctx = &prog;

@@ -34,6 +34,7 @@ static int layer_status(struct img *img, uint64_t off, uint64_t len,
 	ret = img->drv->block_status(img, off, len, st, err);
 	if (ret < 0)
 		return ret;
+	st->layer = img;
 	if (st->len == 0 || st->len > len)
 		return img_err_set(err, EIO,
 				   "'%s': internal error: block status of %" PRIu64
@@ -121,6 +122,7 @@ int img_status_above(struct img *img, uint64_t off, uint64_t len,
 			st->len = len;
 			st->flags = IMG_BS_ZERO | IMG_BS_ALLOCATED;
 			st->file = NULL;
+			st->layer = p;
 			break;
 		}
 		if (st->flags & IMG_BS_ALLOCATED) {
@@ -134,6 +136,42 @@ int img_status_above(struct img *img, uint64_t off, uint64_t len,
 	return 0;
 }
 
+/* Read len bytes at off of layer img that st (its own status) describes. */
+static int read_layer(struct img *img, const struct img_status *st,
+		      uint64_t off, size_t len, uint8_t *p, struct img_err *err)
+{
+	if ((st->flags & IMG_BS_DATA) && (st->flags & IMG_BS_OFFSET_VALID)) {
+		size_t got = 0;
+		int ret;
+
+		ret = st->file->ops->pread(st->file, p, len, st->host, &got,
+					   err);
+		if (ret < 0)
+			return ret;
+		if (got < len)
+			return img_err_set(err, EIO,
+					   "'%s': guest offset %" PRIu64
+					   ": data at host offset %" PRIu64
+					   " lies past the end of '%s'",
+					   img->filename, off + got, st->host + got,
+					   st->file->name);
+		return 0;
+	}
+	if (st->flags & IMG_BS_DATA) {
+		if (!img->drv->read_special)
+			return img_err_set(err, ENOTSUP,
+					   "'%s': guest offset %" PRIu64
+					   ": cannot read this data",
+					   img->filename, off);
+		return img->drv->read_special(img, off, len, p, err);
+	}
+	if ((st->flags & IMG_BS_ZERO) || !img->backing) {
+		memset(p, 0, len);
+		return 0;
+	}
+	return img_read(img->backing, off, len, p, err);
+}
+
 int img_read(struct img *img, uint64_t off, size_t len, void *buf,
 	     struct img_err *err)
 {
@@ -142,8 +180,6 @@ int img_read(struct img *img, uint64_t off, size_t len, void *buf,
 	int ret;
 
 	while (len) {
-		size_t n;
-
 		if (off >= img->virtual_size) {
 			/* Past the end of a shorter backing file. */
 			memset(p, 0, len);
@@ -152,43 +188,27 @@ int img_read(struct img *img, uint64_t off, size_t len, void *buf,
 		ret = layer_status(img, off, len, false, &st, err);
 		if (ret < 0)
 			return ret;
-		n = (size_t)st.len;
-		if ((st.flags & IMG_BS_DATA) &&
-		    (st.flags & IMG_BS_OFFSET_VALID)) {
-			size_t got = 0;
-
-			ret = st.file->ops->pread(st.file, p, n, st.host, &got,
-						  err);
-			if (ret < 0)
-				return ret;
-			if (got < n)
-				return img_err_set(err, EIO,
-						   "'%s': guest offset %" PRIu64
-						   ": data at host offset %" PRIu64
-						   " lies past the end of '%s'",
-						   img->filename, off + got,
-						   st.host + got, st.file->name);
-		} else if (st.flags & IMG_BS_DATA) {
-			if (!img->drv->read_special)
-				return img_err_set(err, ENOTSUP,
-						   "'%s': guest offset %" PRIu64
-						   ": cannot read this data",
-						   img->filename, off);
-			ret = img->drv->read_special(img, off, n, p, err);
-			if (ret < 0)
-				return ret;
-		} else if ((st.flags & IMG_BS_ZERO) || !img->backing) {
-			memset(p, 0, n);
-		} else {
-			ret = img_read(img->backing, off, n, p, err);
-			if (ret < 0)
-				return ret;
-		}
-		p += n;
-		off += n;
-		len -= n;
+		ret = read_layer(img, &st, off, (size_t)st.len, p, err);
+		if (ret < 0)
+			return ret;
+		p += st.len;
+		off += st.len;
+		len -= (size_t)st.len;
 	}
 	return 0;
+}
+
+int img_read_status(struct img *img, const struct img_status *st,
+		    uint64_t off, size_t len, void *buf, struct img_err *err)
+{
+	/* Zeros (also a host-file hole under data) need no reading. */
+	if (st->flags & IMG_BS_ZERO) {
+		memset(buf, 0, len);
+		return 0;
+	}
+	if (!st->layer || !(st->flags & IMG_BS_ALLOCATED))
+		return img_read(img, off, len, buf, err);
+	return read_layer(st->layer, st, off, len, buf, err);
 }
 
 void img_thread_done(void)

@@ -19,20 +19,6 @@
 #define WINDOW (UINT64_C(2) << 20)
 #define MAX_WORKERS 16
 
-static const uint8_t zero_block[65536];
-
-/* True when len bytes at p are all zero. */
-static bool is_zero(const uint8_t *p, size_t len)
-{
-	while (len >= sizeof(zero_block)) {
-		if (memcmp(p, zero_block, sizeof(zero_block)))
-			return false;
-		p += sizeof(zero_block);
-		len -= sizeof(zero_block);
-	}
-	return memcmp(p, zero_block, len) == 0;
-}
-
 /* -------------------------------------------------------------- convert */
 
 struct cjob {
@@ -167,7 +153,7 @@ static int sector_class(struct cjob *j, const uint8_t *buf, const bool *zmap,
 	if (zmap[(pos - start) / 512])
 		return SEC_ZERO_STATUS;
 	/* Most data sectors fail on the first bytes. */
-	if (p[0] || p[n - 1] || !is_zero(p, (size_t)n))
+	if (p[0] || p[n - 1] || !io_is_zero(p, (size_t)n))
 		return SEC_DATA;
 	return SEC_ZERO_DATA;
 }
@@ -291,8 +277,8 @@ static void *convert_worker(void *arg)
 			if (st.flags & IMG_BS_ZERO) {
 				memset(buf + (pos - start), 0, (size_t)n);
 			} else {
-				ret = img_read(s, local, (size_t)n,
-					       buf + (pos - start), &err);
+				ret = img_read_status(s, &st, local, (size_t)n,
+						      buf + (pos - start), &err);
 				if (ret < 0)
 					break;
 			}
@@ -340,11 +326,12 @@ out:
 	return NULL;
 }
 
+/* A window holds whole -S granules (-S is a multiple of 512, <= 16M). */
 static uint64_t window_for(uint64_t sparse)
 {
-	if (!sparse || sparse >= WINDOW)
-		return sparse > WINDOW ? (sparse + 511) / 512 * 512 : WINDOW;
-	return WINDOW / sparse * sparse;
+	if (!sparse)
+		return WINDOW;
+	return sparse >= WINDOW ? sparse : WINDOW / sparse * sparse;
 }
 
 int img_convert_raw(const struct img_convert_opts *o, struct img_err *err)
@@ -436,9 +423,9 @@ static int64_t first_nonzero(const uint8_t *p, uint64_t n)
 	uint64_t i;
 
 	for (i = 0; i + 512 <= n; i += 512)
-		if (!is_zero(p + i, 512))
+		if (!io_is_zero(p + i, 512))
 			return (int64_t)i;
-	if (i < n && !is_zero(p + i, (size_t)(n - i)))
+	if (i < n && !io_is_zero(p + i, (size_t)(n - i)))
 		return (int64_t)i;
 	return -1;
 }
@@ -470,12 +457,13 @@ static void fail_io(struct kjob *k, uint64_t off, int code, const char *what,
 }
 
 static int read_for_compare(struct kjob *k, struct img *img, const char *name,
-			    uint64_t off, uint64_t n, uint8_t *buf)
+			    const struct img_status *st, uint64_t off,
+			    uint64_t n, uint8_t *buf)
 {
 	struct img_err err = { 0 };
 	char what[200];
 
-	if (img_read(img, off, (size_t)n, buf, &err) == 0)
+	if (img_read_status(img, st, off, (size_t)n, buf, &err) == 0)
 		return 0;
 	snprintf(what, sizeof(what), "Error while reading offset %" PRIu64
 		 " of %.100s", off, name);
@@ -541,10 +529,10 @@ static bool compare_common(struct kjob *k, uint64_t start, uint64_t end,
 			/* both read as zeros */
 		} else if (al1 == al2) {
 			if (al1) {
-				if (read_for_compare(k, k->a, k->o->name1, off,
-						     chunk, b1) < 0 ||
-				    read_for_compare(k, k->b, k->o->name2, off,
-						     chunk, b2) < 0)
+				if (read_for_compare(k, k->a, k->o->name1, &s1,
+						     off, chunk, b1) < 0 ||
+				    read_for_compare(k, k->b, k->o->name2, &s2,
+						     off, chunk, b2) < 0)
 					return false;
 				d = first_diff(b1, b2, chunk);
 				if (d >= 0)
@@ -554,7 +542,8 @@ static bool compare_common(struct kjob *k, uint64_t start, uint64_t end,
 			struct img *img = al1 ? k->a : k->b;
 
 			if (read_for_compare(k, img, al1 ? k->o->name1 :
-					     k->o->name2, off, chunk, b1) < 0)
+					     k->o->name2, al1 ? &s1 : &s2, off,
+					     chunk, b1) < 0)
 				return false;
 			d = first_nonzero(b1, chunk);
 			if (d >= 0)
@@ -585,7 +574,8 @@ static bool compare_tail(struct kjob *k, uint64_t start, uint64_t end,
 		if ((st.flags & IMG_BS_ALLOCATED) && !(st.flags & IMG_BS_ZERO)) {
 			int64_t d;
 
-			if (read_for_compare(k, img, name, off, st.len, b1) < 0)
+			if (read_for_compare(k, img, name, &st, off, st.len,
+					     b1) < 0)
 				return false;
 			d = first_nonzero(b1, st.len);
 			if (d >= 0)
@@ -704,6 +694,8 @@ int img_compare(struct img *a, struct img *b,
 	res->size_warning = a->virtual_size != b->virtual_size &&
 			    (!k.failed || k.fail_off >= k.common);
 	if (!k.failed) {
+		if (o->progress)
+			o->progress(o->progress_ctx, k.total, k.total);
 		res->code = IMG_CMP_SAME;
 		snprintf(res->msg, sizeof(res->msg), "Images are identical.");
 		return 0;

@@ -142,6 +142,7 @@ struct img_status {
 	uint64_t host;			/* with IMG_BS_OFFSET_VALID */
 	struct io *file;		/* with IMG_BS_OFFSET_VALID */
 	int depth;			/* layer that answered (0: the top) */
+	struct img *layer;		/* that layer */
 };
 
 /*
@@ -169,6 +170,12 @@ int img_status_above(struct img *img, uint64_t off, uint64_t len,
  */
 int img_read(struct img *img, uint64_t off, size_t len, void *buf,
 	     struct img_err *err);
+/*
+ * Read [off, off + len) of img (len <= st->len) by the status st that
+ * img_status_above returned for off, without looking it up again.
+ */
+int img_read_status(struct img *img, const struct img_status *st,
+		    uint64_t off, size_t len, void *buf, struct img_err *err);
 /* Free what the calling thread cached for reading (decompressors). */
 void img_thread_done(void);
 

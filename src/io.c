@@ -45,27 +45,34 @@ int io_write(struct io *io, const void *buf, size_t len, uint64_t off,
 	return io->ops->pwrite(io, buf, len, off, err);
 }
 
+const uint8_t io_zeros[IO_ZEROS_LEN];
+
+bool io_is_zero(const void *p, size_t len)
+{
+	const uint8_t *b = p;
+
+	while (len >= IO_ZEROS_LEN) {
+		if (memcmp(b, io_zeros, IO_ZEROS_LEN))
+			return false;
+		b += IO_ZEROS_LEN;
+		len -= IO_ZEROS_LEN;
+	}
+	return memcmp(b, io_zeros, len) == 0;
+}
+
 int io_write_zeroes(struct io *io, uint64_t off, uint64_t len,
 		    struct img_err *err)
 {
-	const size_t chunk = 1 << 20;
-	void *zero;
-	int ret = 0;
-
-	zero = calloc(1, chunk);
-	if (!zero)
-		return img_err_set(err, ENOMEM, "out of memory");
 	while (len) {
-		size_t n = len < chunk ? (size_t)len : chunk;
+		size_t n = len < IO_ZEROS_LEN ? (size_t)len : IO_ZEROS_LEN;
+		int ret = io_write(io, io_zeros, n, off, err);
 
-		ret = io_write(io, zero, n, off, err);
 		if (ret < 0)
-			break;
+			return ret;
 		off += n;
 		len -= n;
 	}
-	free(zero);
-	return ret;
+	return 0;
 }
 
 int io_size(struct io *io, uint64_t *size, struct img_err *err)

@@ -94,6 +94,12 @@ int io_read_zfill(struct io *io, void *buf, size_t len, uint64_t off,
 		  struct img_err *err);
 int io_write(struct io *io, const void *buf, size_t len, uint64_t off,
 	     struct img_err *err);
+/* IO_ZEROS_LEN zero bytes (costs no memory until read). */
+#define IO_ZEROS_LEN (1u << 20)
+extern const uint8_t io_zeros[IO_ZEROS_LEN];
+/* True when len bytes at p are all zero. */
+bool io_is_zero(const void *p, size_t len);
+
 /* Write len zero bytes at off, in large chunks. */
 int io_write_zeroes(struct io *io, uint64_t off, uint64_t len,
 		    struct img_err *err);

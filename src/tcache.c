@@ -65,3 +65,20 @@ int tcache_get(struct tcache *c, struct io *io, uint64_t off, size_t len,
 	*out = victim->buf;
 	return 0;
 }
+
+int tcache_entry(struct tcache *c, struct io *io, uint64_t table_off,
+		 uint64_t table_len, uint64_t pos, const uint8_t **out,
+		 struct img_err *err)
+{
+	uint64_t slice = pos / c->cap * c->cap;
+	size_t len = table_len - slice < c->cap ? (size_t)(table_len - slice) :
+		     c->cap;
+	const uint8_t *buf;
+	int ret;
+
+	ret = tcache_get(c, io, table_off + slice, len, &buf, err);
+	if (ret < 0)
+		return ret;
+	*out = buf + (pos - slice);
+	return 0;
+}

@@ -38,4 +38,13 @@ void tcache_free(struct tcache *c);
 int tcache_get(struct tcache *c, struct io *io, uint64_t off, size_t len,
 	       const uint8_t **out, struct img_err *err);
 
+/*
+ * The 8-byte entry at byte offset pos of a table of table_len bytes at
+ * table_off, read in slices of at most c->cap bytes.  pos + 8 must lie
+ * inside the table.
+ */
+int tcache_entry(struct tcache *c, struct io *io, uint64_t table_off,
+		 uint64_t table_len, uint64_t pos, const uint8_t **out,
+		 struct img_err *err);
+
 #endif

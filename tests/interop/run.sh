@@ -102,40 +102,7 @@ Qcreate() {
 	return 1
 }
 
-# sched NAME FUNC ARGS...: run "FUNC ARGS..." as test NAME (if selected), at
-# most $JOBS at a time; its output is printed in order at the end.
-NTEST=0
-sched() {
-	local name=$1
-	shift
-	t_wanted "$name" || return 0
-	NTEST=$((NTEST + 1))
-	local out
-	out=$OUTDIR/$(printf %04d "$NTEST")
-	echo "$name" >"$out.name"
-	while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do
-		wait -n
-	done
-	(NAME=$name; "$@") >"$out" 2>&1 </dev/null &
-}
-
-finish() {
-	wait
-	local f name n
-	for f in "$OUTDIR"/*.name; do
-		[ -e "$f" ] || continue
-		name=$(cat "$f")
-		f=${f%.name}
-		n=$(grep -cE '^(ok|FAIL) ' "$f")
-		if [ "$n" != 1 ]; then
-			# Keep the output (indented) and report the broken test once.
-			sed -E 's/^/  /' "$f"
-			echo "FAIL $name: test printed $n result lines"
-		else
-			cat "$f"
-		fi
-	done
-}
+# sched and finish: see tests/lib.sh.
 
 # ---------------------------------------------------------------- (a) create
 

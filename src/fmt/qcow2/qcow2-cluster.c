@@ -82,24 +82,19 @@ void qcow2_read_fini(struct qcow2_state *s)
 static int l1_get(struct img *img, struct qcow2_state *s, uint64_t idx,
 		  uint64_t *l2_off, struct img_err *err)
 {
-	uint64_t bytes = (uint64_t)s->m.h.l1_size * 8;
-	uint64_t slice = idx * 8 / L1_SLICE, e, off;
-	const uint8_t *buf;
-	size_t len;
+	const uint8_t *p;
+	uint64_t e, off;
 	int ret;
 
 	if (idx >= s->m.h.l1_size) {
 		*l2_off = 0;
 		return 0;
 	}
-	len = (size_t)(bytes - slice * L1_SLICE < L1_SLICE ?
-		       bytes - slice * L1_SLICE : L1_SLICE);
-	ret = tcache_get(&s->l1c, img->file,
-			 s->m.h.l1_table_offset + slice * L1_SLICE, len, &buf,
-			 err);
+	ret = tcache_entry(&s->l1c, img->file, s->m.h.l1_table_offset,
+			   (uint64_t)s->m.h.l1_size * 8, idx * 8, &p, err);
 	if (ret < 0)
 		return ret;
-	e = be64_at(buf + (idx * 8) % L1_SLICE);
+	e = be64_at(p);
 	off = e & QCOW2_L1E_OFFSET_MASK;
 	if (e & L1E_RESERVED)
 		return img_err_set(err, EIO,
@@ -232,14 +227,11 @@ static bool detect_metadata_prealloc(struct img *img, struct qcow2_state *s)
 		const uint8_t *rt, *rb;
 		uint64_t rb_off, j, n;
 
-		if (tcache_get(&s->l1c, img->file,
-			       s->m.h.refcount_table_offset + i * 8 / L1_SLICE *
-			       L1_SLICE, L1_SLICE < rt_entries * 8 - i * 8 / L1_SLICE *
-			       L1_SLICE ? L1_SLICE : (size_t)(rt_entries * 8 -
-			       i * 8 / L1_SLICE * L1_SLICE), &rt, &e) < 0)
+		if (tcache_entry(&s->l1c, img->file,
+				 s->m.h.refcount_table_offset, rt_entries * 8,
+				 i * 8, &rt, &e) < 0)
 			return false;
-		rb_off = be64_at(rt + (i * 8) % L1_SLICE) &
-			 QCOW2_REFT_OFFSET_MASK;
+		rb_off = be64_at(rt) & QCOW2_REFT_OFFSET_MASK;
 		if (!rb_off)
 			continue;
 		if ((rb_off & (cs - 1)) || rb_off >= s->file_size ||
@@ -355,9 +347,10 @@ static int status_locked(struct img *img, struct qcow2_state *s, uint64_t off,
 		if (ret < 0)
 			return r->started ? 0 : ret;
 		if (!l2_off) {
+			/* l1i < 2^22, l2n <= 2^18, cb <= 21: no overflow. */
 			uint64_t span_end = (l1i + 1) * l2n << cb;
 
-			if (span_end > end || span_end < cur)
+			if (span_end > end)
 				span_end = end;
 			if (!run_add(r, type_flags(s, SC_UNALLOC), 0,
 				     span_end - cur))

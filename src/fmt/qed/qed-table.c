@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../../endian.h"
+#include "../../size.h"
 #include "qed.h"
 
 #define QED_SLICE (256u << 10)
@@ -23,7 +24,6 @@ int qed_read_init(struct qed_state *s, struct img_err *err)
 		return img_err_set(err, ENOMEM, "cannot create a lock");
 	s->lock_init = true;
 	s->table_bytes = table;
-	s->slice = slice;
 	return tcache_init(&s->cache, 8, slice, err);
 }
 
@@ -39,15 +39,14 @@ void qed_read_fini(struct qed_state *s)
 static int entry_get(struct img *img, struct qed_state *s, uint64_t table_off,
 		     uint64_t idx, uint64_t *val, struct img_err *err)
 {
-	uint64_t byte = idx * 8, slice_off = byte / s->slice * s->slice;
-	const uint8_t *buf;
+	const uint8_t *p;
 	int ret;
 
-	ret = tcache_get(&s->cache, img->file, table_off + slice_off, s->slice,
-			 &buf, err);
+	ret = tcache_entry(&s->cache, img->file, table_off, s->table_bytes,
+			   idx * 8, &p, err);
 	if (ret < 0)
 		return ret;
-	*val = le64_at(buf + (byte - slice_off));
+	*val = le64_at(p);
 	return 0;
 }
 
@@ -73,7 +72,9 @@ int qed_block_status(struct img *img, uint64_t off, uint64_t len,
 			goto out;
 		if (l2_off == 0) {
 			f = 0;
-			span_end = (l1i + 1) * n * cs;
+			/* To the end of what this L1 entry maps (may wrap). */
+			if (mul_overflows((l1i + 1) * n, cs, &span_end))
+				span_end = end;
 		} else {
 			if ((l2_off & (cs - 1)) || l2_off >= s->file_size ||
 			    s->table_bytes > s->file_size - l2_off) {

@@ -28,7 +28,6 @@ struct qed_state {
 	pthread_mutex_t lock;
 	bool lock_init;
 	uint64_t table_bytes;
-	size_t slice;
 	struct tcache cache;
 };
 
